@@ -1,0 +1,16 @@
+//! `envfile`: the one model of a `.env` file that the tools share.
+//!
+//! Why a shared crate: envget reads `.env` files, envset edits them and must verify its output
+//! with the very reader envget uses, and both print values with the same encoder, so that what
+//! envset writes and what `envget --format dotenv` prints are the same text. Keeping the reader
+//! and the encoder in one place is what makes the tools agree with each other.
+//!
+//! - [`lines`]: dotenvy's logical lines, with line numbers and byte spans.
+//! - [`read`]: bytes to entries (dotenvy), warnings with line numbers, last-wins merging.
+//! - [`encode`]: values to text that dotenvy, python-dotenv and sh read back exactly.
+
+pub mod encode;
+pub mod lines;
+pub mod read;
+
+pub use read::{parse, Entry, NotUtf8, Parsed, Problem, Vars};

@@ -1,0 +1,465 @@
+//! Bytes of a `.env` file to entries, with dotenvy doing the parsing.
+//!
+//! dotenvy is the reader all our tools share (so they agree with each other); this module adds
+//! what it lacks for a command-line tool: a UTF-8 check that names the line, the BOM removed,
+//! a line number on every entry and every rejected line, and a reason for the rejection that
+//! never quotes the line (it may hold a secret).
+
+use crate::lines::{self, LogicalLine};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// The UTF-8 byte-order mark, which editors on Windows put at the start of a file.
+pub const BOM: &str = "\u{feff}";
+
+/// One `KEY=value` entry, value as dotenvy reads it (unquoted, unescaped, expanded).
+/// Plain entries borrow from the file's text; only the others are allocated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub key: Cow<'a, str>,
+    pub value: Cow<'a, str>,
+    /// 1-based line where the entry starts.
+    pub line: usize,
+}
+
+/// A line dotenvy rejected. The other lines are still read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line where the rejected logical line starts.
+    pub line: usize,
+    /// Why, in words that never include the line's text.
+    pub reason: String,
+}
+
+/// Everything read from one file, in file order, duplicates included.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Parsed<'a> {
+    pub entries: Vec<Entry<'a>>,
+    pub problems: Vec<Problem>,
+}
+
+impl Parsed<'_> {
+    /// The value of `key`: its last entry, as python-dotenv and a shell read duplicates.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.key == key)
+            .map(|e| &*e.value)
+    }
+}
+
+/// The file is not UTF-8; `line` is where the first bad byte is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8 {
+    pub line: usize,
+}
+
+/// Check that `bytes` are UTF-8 and drop a leading BOM.
+pub fn decode(bytes: &[u8]) -> Result<&str, NotUtf8> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix(BOM).unwrap_or(text)),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+            Err(NotUtf8 { line })
+        }
+    }
+}
+
+/// Parse the bytes of one file.
+pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, NotUtf8> {
+    let text = decode(bytes)?;
+    Ok(parse_text(text))
+}
+
+/// Parse text (BOM already removed), keeping every entry.
+pub fn parse_text(text: &str) -> Parsed<'_> {
+    parse_text_for(text, |_| true)
+}
+
+/// Parse text (BOM already removed), keeping only the entries whose key `keep` accepts; every
+/// line is still checked, so every rejected line is reported.
+///
+/// dotenvy yields one item per logical line that is neither blank nor a comment, and
+/// `lines::iter` finds the same lines, so the two are zipped to give each its line number.
+/// Plain lines (`KEY=value`, nothing to unquote or expand) are read directly: dotenvy would
+/// give the same key and value. dotenvy gets every other line, plus the plain lines defining
+/// a name those lines expand with `$`, so its expansion state is what it would be on the whole
+/// file. A 100,000-line file of plain keys then costs one scan, not 100,000 allocations.
+pub fn parse_text_for(text: &str, keep: impl Fn(&str) -> bool) -> Parsed<'_> {
+    // Pass 1: plain lines are read here; the others are set aside for dotenvy.
+    let mut parsed = Parsed::default();
+    let mut others: Vec<(usize, LogicalLine)> = Vec::new(); // (index in `entries`, line)
+    let mut referenced = HashSet::new();
+    for l in lines::iter(text) {
+        if let Some(eq) = l.plain_eq {
+            let key = &text[l.span.start..eq];
+            if keep(key) {
+                parsed.entries.push(Entry {
+                    key: Cow::Borrowed(key),
+                    value: Cow::Borrowed(&text[eq + 1..l.parsed.end]),
+                    line: l.line,
+                });
+            }
+        } else if !l.is_skipped(text) {
+            collect_references(&text[l.span.clone()], &mut referenced);
+            others.push((parsed.entries.len(), l));
+        }
+    }
+    if others.is_empty() {
+        return parsed;
+    }
+
+    // Pass 2: dotenvy reads the other lines, with the plain definitions they may expand.
+    let mut input = String::new();
+    let mut fed_is_other = Vec::new();
+    let mut next_other = others.iter().map(|(_, l)| l.span.start).peekable();
+    for l in lines::iter(text) {
+        let is_other = next_other.peek() == Some(&l.span.start);
+        if is_other {
+            next_other.next();
+        }
+        let referenced_plain = l
+            .plain_eq
+            .is_some_and(|eq| referenced.contains(&text[l.span.start..eq]));
+        if is_other || referenced_plain {
+            fed_is_other.push(is_other);
+            input.push_str(&text[l.span.clone()]);
+        }
+    }
+    let mut items = dotenvy::from_read_iter(input.as_bytes());
+    let mut read_others = Vec::with_capacity(others.len());
+    for is_other in fed_is_other {
+        let item = items.next();
+        if is_other {
+            read_others.push(item);
+        }
+    }
+
+    // Merge, in file order, into the plain entries.
+    let plain = std::mem::take(&mut parsed.entries);
+    let mut plain = plain.into_iter();
+    let mut taken = 0;
+    for ((at, l), item) in others.iter().zip(read_others) {
+        parsed.entries.extend(plain.by_ref().take(at - taken));
+        taken = *at;
+        match item {
+            Some(Ok((key, value))) => {
+                if keep(&key) {
+                    parsed.entries.push(Entry {
+                        key: Cow::Owned(key),
+                        value: Cow::Owned(value),
+                        line: l.line,
+                    });
+                }
+            }
+            _ => parsed.problems.push(Problem {
+                line: l.line,
+                reason: describe_problem(text, l),
+            }),
+        }
+    }
+    parsed.entries.extend(plain);
+    parsed
+}
+
+/// Every name a line may expand: `${NAME}` and `$NAME` (dotenvy: letters and digits only).
+/// Over-collecting (a `$` in single quotes, `\$`) is harmless: it only feeds dotenvy more lines.
+fn collect_references<'t>(line: &'t str, names: &mut HashSet<&'t str>) {
+    for (i, _) in line.match_indices('$') {
+        let rest = &line[i + 1..];
+        let name = match rest.strip_prefix('{') {
+            Some(braced) => braced.split('}').next().unwrap_or(""),
+            None => {
+                let end = rest
+                    .find(|c: char| !c.is_alphanumeric())
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            }
+        };
+        if !name.is_empty() {
+            names.insert(name);
+        }
+    }
+}
+
+/// Say why dotenvy rejected a line without quoting it.
+fn describe_problem(text: &str, line: &LogicalLine) -> String {
+    if line.unterminated {
+        let span = &text[line.span.clone()];
+        let last = line.line + span.trim_end_matches('\n').matches('\n').count();
+        return format!("a quote is never closed; it runs to the end of the file (line {last})");
+    }
+    let t = text[line.parsed.clone()].trim();
+    let mut rest = t;
+    let key_len = |s: &str| {
+        s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(s.len())
+    };
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return "a key must start with a letter or '_'".into();
+    }
+    let n = key_len(rest);
+    let key = &rest[..n];
+    rest = rest[n..].trim_start();
+    if key == "export" && !rest.starts_with('=') {
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return "a key must follow 'export'".into();
+        }
+        rest = rest[key_len(rest)..].trim_start();
+    }
+    let Some(value) = rest.strip_prefix('=') else {
+        return "expected '=' after the key".into();
+    };
+    describe_value_problem(value.trim_start())
+}
+
+/// The value part of a rejected line: find the first thing dotenvy objects to.
+fn describe_value_problem(value: &str) -> String {
+    let mut chars = value.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') | (Some('"'), '"') => quote = None,
+            (Some('\''), _) => {}
+            (Some('"'), '$') => {
+                // dotenvy 0.15.7 cannot read `"$NAME"`: the `"` after a bare name is taken as
+                // text, so the quote never closes. `"${NAME}"` works.
+                let mut ahead = chars.clone().skip_while(|c| c.is_alphanumeric());
+                if chars.peek().is_some_and(|c| c.is_alphanumeric()) && ahead.next() == Some('"') {
+                    return "dotenvy cannot read $NAME just before a closing \"; write ${NAME}"
+                        .into();
+                }
+            }
+            (_, '\\') => match chars.next() {
+                Some('\\' | '\'' | '"' | '$' | ' ' | 'n') => {}
+                _ => {
+                    return "unsupported escape: only \\\\ \\' \\\" \\$ \\n and \\<space> work"
+                        .into()
+                }
+            },
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ' ' | '\t') => {
+                return "unquoted whitespace in the value: put the value in quotes".into()
+            }
+            _ => {}
+        }
+    }
+    if quote.is_some() {
+        return "a quote is never closed".into();
+    }
+    if value.contains("${") {
+        return "a ${ is never closed with }".into();
+    }
+    "the value cannot be parsed".into()
+}
+
+/// Variables from one or more files: last one wins, order of first appearance kept (as a
+/// Python dict does, so `--format json` lists keys as python-dotenv would).
+#[derive(Debug, Default, Clone)]
+pub struct Vars {
+    list: Vec<(String, String)>,
+    index: HashMap<String, usize>,
+}
+
+impl Vars {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set `key`, replacing an earlier value in place.
+    pub fn set(&mut self, key: String, value: String) {
+        match self.index.get(&key) {
+            Some(&i) => self.list[i].1 = value,
+            None => {
+                self.index.insert(key.clone(), self.list.len());
+                self.list.push((key, value));
+            }
+        }
+    }
+
+    /// Add every entry of a parsed file, later ones winning.
+    pub fn extend_from(&mut self, parsed: Parsed) {
+        for e in parsed.entries {
+            self.set(e.key.into_owned(), e.value.into_owned());
+        }
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.index.get(key).map(|&i| self.list[i].1.as_str())
+    }
+
+    /// All variables, in order of first appearance.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.list.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Number of distinct keys.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entries(text: &str) -> Vec<(String, String, usize)> {
+        parse(text.as_bytes())
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|e| (e.key.into_owned(), e.value.into_owned(), e.line))
+            .collect()
+    }
+
+    /// The reference: every line through dotenvy, zipped with the splitter's lines.
+    fn parse_with_dotenvy_only(text: &str) -> (Vec<(String, String, usize)>, Vec<usize>) {
+        let logical = lines::split(text);
+        let mut significant = logical.iter().filter(|l| !l.is_skipped(text));
+        let (mut entries, mut problems) = (Vec::new(), Vec::new());
+        for item in dotenvy::from_read_iter(text.as_bytes()) {
+            let line = significant.next().map_or(0, |l| l.line);
+            match item {
+                Ok((k, v)) => entries.push((k, v, line)),
+                Err(_) => problems.push(line),
+            }
+        }
+        (entries, problems)
+    }
+
+    #[test]
+    fn entries_carry_their_line() {
+        let got = entries("# c\nA=1\n\nB='x\ny'\nexport C=\"3\" # n\n");
+        assert_eq!(
+            got,
+            vec![
+                ("A".into(), "1".into(), 2),
+                ("B".into(), "x\ny".into(), 4),
+                ("C".into(), "3".into(), 6),
+            ]
+        );
+    }
+
+    #[test]
+    fn bom_is_ignored() {
+        assert_eq!(entries("\u{feff}A=1\n"), vec![("A".into(), "1".into(), 1)]);
+    }
+
+    #[test]
+    fn bad_lines_are_reported_without_text_and_the_rest_is_read() {
+        let p = parse(b"A=1\nSECRET=abc def\n9X=2\nNOEQ\nB=2\nC='open\nD=4\n").unwrap();
+        let keys: Vec<&str> = p.entries.iter().map(|e| &*e.key).collect();
+        assert_eq!(keys, vec!["A", "B"]);
+        let lines: Vec<usize> = p.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 3, 4, 6]);
+        assert!(p.problems[0].reason.contains("unquoted whitespace"));
+        assert!(p.problems[1].reason.contains("must start with a letter"));
+        assert!(p.problems[2].reason.contains("expected '='"));
+        assert!(p.problems[3].reason.contains("never closed"));
+        for pr in &p.problems {
+            assert!(!pr.reason.contains("abc"), "{}", pr.reason);
+        }
+    }
+
+    #[test]
+    fn a_bare_name_before_a_closing_double_quote_gets_its_own_reason() {
+        let p = parse(b"X=1\nA=\"$X\"\nB=\"${X}\"\n").unwrap();
+        assert_eq!(p.entries.len(), 2);
+        assert_eq!(p.problems.len(), 1);
+        assert!(
+            p.problems[0].reason.contains("write ${NAME}"),
+            "{}",
+            p.problems[0].reason
+        );
+    }
+
+    #[test]
+    fn not_utf8_names_the_line() {
+        assert_eq!(parse(b"A=1\nB=2\nC=\xff\n"), Err(NotUtf8 { line: 3 }));
+    }
+
+    #[test]
+    fn vars_last_wins_in_first_position() {
+        let mut v = Vars::new();
+        v.extend_from(parse(b"A=1\nB=2\nA=3\n").unwrap());
+        let all: Vec<_> = v.iter().collect();
+        assert_eq!(all, vec![("A", "3"), ("B", "2")]);
+    }
+
+    /// Text built from the characters that steer dotenvy's line machine.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "A", "b", "_", "=", " ", "\t", "#", "'", "\"", "\\", "$", "{", "}", "\n", "\r\n", "\r",
+            "export ", "é", "\u{a0}", ".",
+        ]);
+        prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// Files mixing plain lines, expansions of them, and lines only dotenvy can read.
+    fn mixed_file() -> impl Strategy<Value = String> {
+        let line = prop::sample::select(vec![
+            "A=1\n",
+            "B=x.y\n",
+            "A=2\r\n",
+            "C=$A\n",
+            "D=\"${B}-$A\"\n",
+            "E='$A'\n",
+            "F=a b\n",
+            "export G=$C\n",
+            "# c\n",
+            "\n",
+            "H=\"l1\nl2\"\n",
+            "I='open\n",
+            "J=\\$A\n",
+            "K=${A}${B}\n",
+            "L=",
+            "M=1",
+            "A.B=3\n",
+            "N=$A.B\n",
+            "O=é\n",
+        ]);
+        prop::collection::vec(line, 0..14).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The plain-line fast path reads exactly what dotenvy alone reads.
+        #[test]
+        fn fast_path_equals_dotenvy_alone(text in mixed_file()) {
+            let fast = parse_text(&text);
+            let got: Vec<(String, String, usize)> = fast.entries.iter()
+                .map(|e| (e.key.to_string(), e.value.to_string(), e.line)).collect();
+            let problems: Vec<usize> = fast.problems.iter().map(|p| p.line).collect();
+            prop_assert_eq!((got, problems), parse_with_dotenvy_only(&text));
+        }
+
+        /// Our splitter must stay in step with dotenvy: same number of items, same keys.
+        #[test]
+        fn splitter_agrees_with_dotenvy(text in tricky_text()) {
+            let logical = lines::split(&text);
+            let significant: Vec<&LogicalLine> =
+                logical.iter().filter(|l| !l.is_skipped(&text)).collect();
+            let items: Vec<_> = dotenvy::from_read_iter(text.as_bytes()).collect();
+            prop_assert_eq!(significant.len(), items.len());
+            for (l, item) in significant.iter().zip(items) {
+                if let Ok((key, _)) = item {
+                    let t = text[l.parsed.clone()].trim_start();
+                    let t = t.strip_prefix("export").map_or(t, |r| {
+                        if r.trim_start().starts_with('=') { t } else { r.trim_start() }
+                    });
+                    prop_assert!(t.starts_with(&key));
+                }
+            }
+        }
+    }
+}

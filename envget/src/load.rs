@@ -1,0 +1,108 @@
+//! Reading the `-f` files into one set of variables, reporting bad lines as warnings.
+
+use crate::exit_codes;
+use crate::Failure;
+use envfile::{Parsed, Vars};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// How a file is named in messages: its path as given, or `<stdin>` for `-`.
+pub fn display_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// What to read, and how forgiving to be.
+pub struct LoadOptions<'a> {
+    pub files: &'a [PathBuf],
+    /// A missing file counts as empty (set by `--default`).
+    pub missing_is_empty: bool,
+}
+
+/// One file's bytes, as read.
+pub struct Loaded {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Read every file in order; a missing one is skipped when `missing_is_empty`.
+pub fn read_all(opts: &LoadOptions) -> Result<Vec<Loaded>, Failure> {
+    let mut out = Vec::with_capacity(opts.files.len());
+    for path in opts.files {
+        let name = display_name(path);
+        match read_file(path) {
+            Ok(bytes) => out.push(Loaded { name, bytes }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && opts.missing_is_empty => {}
+            Err(e) => return Err(Failure::new(exit_codes::ERROR, format!("{name}: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
+/// Parse every file, keeping the entries of `only` (all entries when empty). Rejected lines are
+/// reported on stderr as `FILE:LINE: reason`, and are an error under `--strict`.
+pub fn parse_all<'a>(
+    files: &'a [Loaded],
+    only: &[String],
+    strict: bool,
+) -> Result<Vec<Parsed<'a>>, Failure> {
+    let mut rejected = 0;
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let text = envfile::read::decode(&file.bytes).map_err(|e| {
+            Failure::new(
+                exit_codes::ERROR,
+                format!("{}:{}: not valid UTF-8", file.name, e.line),
+            )
+        })?;
+        let parsed = if only.is_empty() {
+            envfile::read::parse_text(text)
+        } else {
+            envfile::read::parse_text_for(text, |key| only.iter().any(|k| k == key))
+        };
+        for p in &parsed.problems {
+            let kind = if strict { "error" } else { "warning" };
+            eprintln!("envget: {kind}: {}:{}: {}", file.name, p.line, p.reason);
+        }
+        rejected += parsed.problems.len();
+        out.push(parsed);
+    }
+    if strict && rejected > 0 {
+        let s = if rejected == 1 { "" } else { "s" };
+        return Err(Failure::new(
+            exit_codes::ERROR,
+            format!("{rejected} line{s} rejected (--strict)"),
+        ));
+    }
+    Ok(out)
+}
+
+/// All files merged: later files and later lines win.
+pub fn merge(parsed: Vec<Parsed>) -> Vars {
+    let mut vars = Vars::new();
+    for p in parsed {
+        vars.extend_from(p);
+    }
+    vars
+}
+
+/// The value of `key` in the merged files, without merging them.
+pub fn lookup<'a>(parsed: &'a [Parsed], key: &str) -> Option<&'a str> {
+    parsed.iter().rev().find_map(|p| p.get(key))
+}
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    if is_stdin(path) {
+        let mut buf = Vec::new();
+        io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}

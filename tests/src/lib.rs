@@ -1,0 +1,178 @@
+//! A tiny harness for end-to-end tests: build the workspace's binaries once, run them in a
+//! fresh temp dir with chosen stdin and environment, and look at what they did.
+//!
+//! Each test then reads like a user session:
+//! ```no_run
+//! let dir = e2e::TestDir::new();
+//! dir.write(".env", "A=1\n");
+//! let out = dir.run("envget", &["A"]);
+//! assert_eq!(out.stdout, "1\n");
+//! ```
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+pub mod python;
+
+/// The folder holding the built binaries (`target/debug`), built on first use.
+///
+/// `cargo test` builds only the binaries of the package under test, and our binaries live in
+/// other packages, so the harness asks cargo to build them (a no-op when they are fresh).
+pub fn bin_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--workspace", "--bins"])
+            .current_dir(workspace_root())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run cargo build: {e}"));
+        assert!(status.success(), "cargo build of the tools failed");
+        // The test executable is target/<profile>/deps/<name>; the binaries are one level up.
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
+        let deps = exe
+            .parent()
+            .unwrap_or_else(|| panic!("no parent of {}", exe.display()));
+        let dir = deps.parent().unwrap_or(deps).to_path_buf();
+        assert!(
+            dir.join("envget").exists(),
+            "no envget in {}",
+            dir.display()
+        );
+        dir
+    })
+}
+
+/// The repository root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Path to a built binary of this workspace.
+pub fn bin(name: &str) -> PathBuf {
+    bin_dir().join(name)
+}
+
+/// What a finished process did.
+#[derive(Debug)]
+pub struct Output {
+    /// Exit code; `None` when killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub stdout_bytes: Vec<u8>,
+}
+
+/// A fresh temporary working directory, removed at the end of the test.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl Default for TestDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestDir {
+    /// A new empty directory.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        TestDir { dir }
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file (relative to the directory) and return its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        }
+        fs::write(&path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
+    /// Read a file as bytes.
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        fs::read(self.path().join(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
+    }
+
+    /// A command for one of our binaries, run in this directory with a predictable environment.
+    pub fn command(&self, name: &str) -> Command {
+        let mut cmd = Command::new(bin(name));
+        cmd.current_dir(self.path());
+        // Variables a developer's shell may have that would change what the tools do.
+        for var in [
+            "OLLAMA_HOST",
+            "OLLAMA_API_URL",
+            "OLLAMA_MODEL",
+            "OPENAI_API_KEY",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+
+    /// Run one of our binaries with `args` and no standard input.
+    pub fn run(&self, name: &str, args: &[&str]) -> Output {
+        run_command(self.command(name).args(args), None)
+    }
+
+    /// Run one of our binaries with `args`, feeding `stdin`.
+    pub fn run_stdin(&self, name: &str, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+        run_command(self.command(name).args(args), Some(stdin.as_ref()))
+    }
+}
+
+/// Run `cmd`, feeding `stdin` (or /dev/null), and capture everything.
+pub fn run_command(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {:?}: {e}", cmd.get_program()));
+    if let Some(data) = stdin {
+        let mut pipe = child
+            .stdin
+            .take()
+            .unwrap_or_else(|| panic!("no stdin pipe"));
+        let data = data.to_vec();
+        // Write from a thread so a child that does not read cannot deadlock the test.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&data);
+        });
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"));
+    Output {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout_bytes: out.stdout,
+    }
+}
+
+/// Run `sh -c script` in `dir` with extra environment, returning stdout.
+pub fn sh(dir: &Path, script: &str, env: &[(&str, &OsStr)]) -> Output {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(script).current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_command(&mut cmd, None)
+}

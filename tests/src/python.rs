@@ -1,0 +1,81 @@
+//! python-dotenv, the reader of the Python code that shares our `.env` files, for differential
+//! tests.
+//!
+//! The interpreter is `$DOTENV_PYTHON` when set (`.ci/run` sets it), otherwise a venv the harness
+//! makes once under `target/test-python` with `pip install python-dotenv`, so that
+//! `cargo test --workspace` works on a fresh machine with `python3`.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// A Python interpreter that can `import dotenv`.
+pub fn python() -> &'static Path {
+    static PY: OnceLock<PathBuf> = OnceLock::new();
+    PY.get_or_init(|| {
+        if let Some(p) = std::env::var_os("DOTENV_PYTHON") {
+            return PathBuf::from(p);
+        }
+        let root = super::workspace_root().join("target").join("test-python");
+        fs::create_dir_all(&root).unwrap_or_else(|e| panic!("mkdir {}: {e}", root.display()));
+        // Test binaries run in parallel processes: one of them provisions, the others wait.
+        let lock = File::create(root.join(".lock")).unwrap_or_else(|e| panic!("lock file: {e}"));
+        lock.lock().unwrap_or_else(|e| panic!("lock: {e}"));
+        let venv = root.join("venv");
+        let py = venv.join("bin").join("python");
+        let ready = root.join("ready");
+        if !ready.exists() {
+            let _ = fs::remove_dir_all(&venv);
+            run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
+            run(Command::new(&py).args(["-m", "pip", "install", "-q", "python-dotenv[cli]"]));
+            File::create(&ready).unwrap_or_else(|e| panic!("{e}"));
+        }
+        py
+    })
+}
+
+fn run(cmd: &mut Command) {
+    let status = cmd.status().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(status.success(), "{cmd:?} failed: {status}");
+}
+
+/// One file as python-dotenv's `dotenv_values` reads it: pairs in order, `None` for a key
+/// without `=`.
+pub type Values = Vec<(String, Option<String>)>;
+
+const SCRIPT: &str = r#"
+import sys, json
+from dotenv import dotenv_values
+out = []
+for path in json.load(sys.stdin):
+    out.append([[k, v] for k, v in dotenv_values(path).items()])
+json.dump(out, sys.stdout)
+"#;
+
+/// `dotenv_values(path)` for each path, in one Python run. `env` is the whole environment
+/// python-dotenv sees (it expands `${VAR}` from it).
+pub fn dotenv_values(paths: &[PathBuf], env: &[(&str, &str)]) -> Vec<Values> {
+    let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let input = serde_json::to_string(&list).unwrap_or_default();
+    let mut cmd = Command::new(python());
+    cmd.arg("-c").arg(SCRIPT).env_clear();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("python: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "python-dotenv script failed");
+    let parsed: Vec<Vec<(String, Option<String>)>> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("python output: {e}"));
+    parsed
+}
