@@ -42,11 +42,19 @@ impl fmt::Display for Unportable {
                 f,
                 "it contains '${{', which python-dotenv expands even inside single quotes"
             ),
+            Unportable::QuoteWithDollar {
+                single,
+                double: "$",
+            } => write!(
+                f,
+                "it contains both {single} and $: a POSIX shell cannot read {single} inside \
+                 single quotes, and inside double quotes python-dotenv keeps \\$ while dotenvy \
+                 and sh expand $"
+            ),
             Unportable::QuoteWithDollar { single, double } => write!(
                 f,
-                "it contains both {single} and {double}: a POSIX shell cannot read {single} inside \
-                 single quotes, and inside double quotes python-dotenv keeps \\$ while dotenvy and \
-                 sh expand {double}"
+                "it contains both {single} and {double}: a POSIX shell cannot read {single} \
+                 inside single quotes, and runs `...` as a command inside double quotes"
             ),
         }
     }

@@ -8,9 +8,16 @@
 //! - [`lines`]: dotenvy's logical lines, with line numbers and byte spans.
 //! - [`read`]: bytes to entries (dotenvy), warnings with line numbers, last-wins merging.
 //! - [`encode`]: values to text that dotenvy, python-dotenv and sh read back exactly.
+//! - [`edit`]: lossless edits: replace, remove or append entries, every other byte kept.
+//! - [`failure`]: one-line error and exit code, the same way in every tool.
+//! - [`store`]: lock, atomic durable replace, symlinks followed, mode and owner kept.
 
+pub mod edit;
 pub mod encode;
+pub mod failure;
 pub mod lines;
 pub mod read;
+pub mod store;
 
+pub use failure::Failure;
 pub use read::{parse, Entry, NotUtf8, Parsed, Problem, Vars};

@@ -75,7 +75,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, NotUtf8> {
 
 /// Parse text (BOM already removed), keeping every entry.
 pub fn parse_text(text: &str) -> Parsed<'_> {
-    parse_text_for(text, |_| true)
+    parse_lines(text, |_| true, true)
 }
 
 /// Parse text (BOM already removed), keeping only the entries whose key `keep` accepts; every
@@ -88,8 +88,19 @@ pub fn parse_text(text: &str) -> Parsed<'_> {
 /// a name those lines expand with `$`, so its expansion state is what it would be on the whole
 /// file. A 100,000-line file of plain keys then costs one scan, not 100,000 allocations.
 pub fn parse_text_for(text: &str, keep: impl Fn(&str) -> bool) -> Parsed<'_> {
+    parse_lines(text, keep, false)
+}
+
+fn parse_lines(text: &str, keep: impl Fn(&str) -> bool, keep_all: bool) -> Parsed<'_> {
     // Pass 1: plain lines are read here; the others are set aside for dotenvy.
     let mut parsed = Parsed::default();
+    if keep_all {
+        // Keeping everything: one entry per line at most, so size the list once (a big file
+        // would otherwise be copied through many reallocations).
+        parsed
+            .entries
+            .reserve(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    }
     let mut others: Vec<(usize, LogicalLine)> = Vec::new(); // (index in `entries`, line)
     let mut referenced = HashSet::new();
     for l in lines::iter(text) {

@@ -12,26 +12,13 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// A failed run: the exit code and the one-line message for stderr.
-pub struct Failure {
-    code: u8,
-    message: String,
-}
-
-impl Failure {
-    fn new(code: u8, message: String) -> Self {
-        Failure { code, message }
-    }
-}
+pub use envfile::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(f) => {
-            eprintln!("envget: {}", f.message);
-            ExitCode::from(f.code)
-        }
+        Err(f) => f.report("envget"),
     }
 }
 

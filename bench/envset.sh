@@ -1,0 +1,31 @@
+# envset KEY=VALUE vs python-dotenv's CLI; 64 parallel writers (keys kept); one set on a
+# 100,000-key file vs cp (the floor for an atomic rewrite).
+set -euo pipefail
+. "$ROOT/bench/lib.sh"
+cd "$WORK"
+for i in $(seq 1 20); do echo "KEY_$i=value_number_$i"; done > small.env
+cp small.env small-py.env
+compare "set one key, 20-line file (target: >=30x faster than python-dotenv)" \
+    "$BIN/envset -f small.env OLLAMA_MODEL=llama3.1" \
+    "$DOTENV_CLI -f small-py.env set OLLAMA_MODEL llama3.1"
+
+parallel_kept() { # $1: command prefix writing KEY VALUE into $2
+    : > "$2"
+    for i in $(seq 1 64); do $1 "$2" "PAR_$i" "v$i" & done
+    wait
+    "$BIN/envget" -f "$2" --format names | grep -c '^PAR_' || true
+}
+envset_one() { "$BIN/envset" -f "$1" "$2=$3" 2>/dev/null; }
+dotenv_one() { "$DOTENV_CLI" -f "$1" set "$2" "$3" >/dev/null 2>&1 || true; }
+echo "  64 parallel writers, each adding a different key (target: 64 of 64 kept)"
+echo "    envset:            $(parallel_kept envset_one par-envset.env) of 64 kept"
+echo "    python-dotenv CLI: $(parallel_kept dotenv_one par-dotenv.env) of 64 kept"
+
+python3 - <<'PY'
+with open("big.env", "w") as f:
+    for i in range(100_000):
+        f.write(f"KEY_{i:06d}=value_{i:06d}_{'x' * 30}\n")
+PY
+compare "set one key, 100,000-key file, $(du -h big.env | cut -f1) (target: <=4x cp)" \
+    "$BIN/envset -f big.env KEY_050000=changed" \
+    "cp big.env big-copy.env"

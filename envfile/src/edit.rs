@@ -1,0 +1,336 @@
+//! Lossless edits of a `.env` text: every byte outside the changed entries stays as it was.
+//!
+//! Each entry is located by its logical line (see [`crate::lines`]), so a multi-line value is
+//! replaced or removed whole. A rewritten entry keeps its indentation, its `export ` prefix, its
+//! inline comment and its line ending; only `KEY=value` between them is new. New keys go at the
+//! end, after a final line ending if the text lacked one, using the text's own line ending.
+
+use crate::lines::{self, LogicalLine};
+use crate::read::{self, BOM};
+
+/// One requested change; the value is already encoded (see [`crate::encode`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Set `key` to the encoded text `encoded` (every occurrence), or append it.
+    Set { key: String, encoded: String },
+    /// Remove every line of `key`.
+    Unset { key: String },
+}
+
+impl Change {
+    /// The key this change is about.
+    pub fn key(&self) -> &str {
+        match self {
+            Change::Set { key, .. } | Change::Unset { key } => key,
+        }
+    }
+}
+
+/// Where an entry sits in the text.
+#[derive(Debug, Clone)]
+struct Located<'t> {
+    key: &'t str,
+    logical: LogicalLine,
+    /// Byte position of the key (after indentation and `export `).
+    key_start: usize,
+}
+
+/// The line ending a text uses: that of its first line, `\n` if it has none.
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Apply `changes` to `text` (which may start with a BOM) and return the new text.
+///
+/// Lines the parser rejects are never treated as entries: they are kept byte for byte.
+pub fn apply(text: &str, changes: &[Change]) -> String {
+    let (bom, body) = match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text),
+    };
+    let entries = locate(body, |key| changes.iter().any(|c| c.key() == key));
+    let eol = line_ending(body);
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(bom);
+    let mut pos = 0;
+    for e in &entries {
+        // The last change for a key decides (as `envset A=1 A=2` means A=2).
+        let Some(change) = changes.iter().rev().find(|c| c.key() == e.key) else {
+            continue;
+        };
+        out.push_str(&body[pos..e.logical.span.start]);
+        pos = e.logical.span.end;
+        if let Change::Set { encoded, .. } = change {
+            out.push_str(&body[e.logical.span.start..e.key_start]);
+            out.push_str(e.key);
+            out.push('=');
+            out.push_str(encoded);
+            out.push_str(&body[tail_start(body, &e.logical)..e.logical.span.end]);
+        }
+    }
+    out.push_str(&body[pos..]);
+
+    // New keys in the order first named; the last change of each decides.
+    let mut seen: Vec<&str> = Vec::new();
+    for change in changes {
+        let key = change.key();
+        if seen.contains(&key) || entries.iter().any(|e| e.key == key) {
+            continue;
+        }
+        seen.push(key);
+        if let Some(Change::Set { encoded, .. }) = changes.iter().rev().find(|c| c.key() == key) {
+            if !out.is_empty() && !out.ends_with('\n') && out != bom {
+                out.push_str(eol);
+            }
+            out.push_str(key);
+            out.push('=');
+            out.push_str(encoded);
+            out.push_str(eol);
+        }
+    }
+    out
+}
+
+/// What a key should read back as after the edit: its decoded value, or absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect<'a> {
+    pub key: &'a str,
+    /// `Some(value)` after a set, `None` after an unset.
+    pub value: Option<&'a str>,
+}
+
+/// Check `new` against `old` with the reader envget uses: it must yield exactly the old
+/// entries with the requested changes (every occurrence of a set key reads the new value, an
+/// unset key is gone, new keys follow at the end) and the same number of rejected lines.
+/// Entries whose line expands `$` may change value (they may expand a changed key).
+/// The error says what differs, by key and line, never by value.
+pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Problem>, String> {
+    if old.starts_with(BOM) != new.starts_with(BOM) {
+        return Err("the byte-order mark would change".into());
+    }
+    let old_body = old.strip_prefix(BOM).unwrap_or(old);
+    let new_body = new.strip_prefix(BOM).unwrap_or(new);
+    let before = read::parse_text(old_body);
+    let after = read::parse_text(new_body);
+    if before.problems.len() != after.problems.len() {
+        return Err(format!(
+            "{} rejected lines before the edit, {} after",
+            before.problems.len(),
+            after.problems.len()
+        ));
+    }
+    let expands: std::collections::HashSet<usize> = if old_body.contains('$') {
+        lines::iter(old_body)
+            .filter(|l| old_body[l.span.clone()].contains('$'))
+            .map(|l| l.line)
+            .collect()
+    } else {
+        Default::default()
+    };
+    let last = |key: &str| expect.iter().rev().find(|e| e.key == key);
+    // (key, Some(value)), or (key, None) where any value will do.
+    let mut wanted: Vec<(&str, Option<&str>)> = Vec::new();
+    for e in &before.entries {
+        match last(&e.key) {
+            Some(Expect { value: Some(v), .. }) => wanted.push((&e.key, Some(v))),
+            Some(Expect { value: None, .. }) => {}
+            None if expands.contains(&e.line) => wanted.push((&e.key, None)),
+            None => wanted.push((&e.key, Some(&e.value))),
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for x in expect {
+        if seen.contains(&x.key) || before.entries.iter().any(|e| e.key == x.key) {
+            continue;
+        }
+        seen.push(x.key);
+        if let Some(Expect { value: Some(v), .. }) = last(x.key) {
+            wanted.push((x.key, Some(v)));
+        }
+    }
+    if after.entries.len() != wanted.len() {
+        return Err(format!(
+            "expected {} entries, the new text has {}",
+            wanted.len(),
+            after.entries.len()
+        ));
+    }
+    for (got, (key, value)) in after.entries.iter().zip(&wanted) {
+        if got.key != *key {
+            return Err(format!(
+                "line {}: expected {key}, found {}",
+                got.line, got.key
+            ));
+        }
+        if value.is_some_and(|v| got.value != v) {
+            return Err(format!(
+                "line {}: {key} would not read back as written",
+                got.line
+            ));
+        }
+    }
+    Ok(before.problems)
+}
+
+/// The entries of `body` whose key `wanted` accepts, with their positions; rejected lines are
+/// left out.
+fn locate(body: &str, wanted: impl Fn(&str) -> bool) -> Vec<Located<'_>> {
+    let parsed = read::parse_text_for(body, &wanted);
+    let mut bad = parsed.problems.iter().map(|p| p.line).peekable();
+    let mut out = Vec::new();
+    for l in lines::iter(body) {
+        if l.is_skipped(body) {
+            continue;
+        }
+        while bad.peek().is_some_and(|&b| b < l.line) {
+            bad.next();
+        }
+        if bad.peek() == Some(&l.line) {
+            continue;
+        }
+        let found = match l.plain_eq {
+            Some(eq) => Some((&body[l.span.start..eq], l.span.start)),
+            None => key_of(body, &l),
+        };
+        if let Some((key, key_start)) = found.filter(|(k, _)| wanted(k)) {
+            out.push(Located {
+                key,
+                logical: l,
+                key_start,
+            });
+        }
+    }
+    out
+}
+
+/// The key of a logical line and where it starts, as dotenvy's `parse_key` reads it
+/// (`export` is a prefix unless followed by `=`).
+fn key_of<'t>(body: &'t str, l: &LogicalLine) -> Option<(&'t str, usize)> {
+    let text = &body[l.parsed.clone()];
+    let key_at = |from: usize| -> Option<(usize, usize)> {
+        let rest = &text[from..];
+        let skip = rest.len() - rest.trim_start().len();
+        let start = from + skip;
+        let s = &text[start..];
+        if !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return None;
+        }
+        let len = s
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(s.len());
+        Some((start, start + len))
+    };
+    let (mut start, mut end) = key_at(0)?;
+    if &text[start..end] == "export" && !text[end..].trim_start().starts_with('=') {
+        (start, end) = key_at(end)?;
+    }
+    Some((&text[start..end], l.parsed.start + start))
+}
+
+/// Where the part of an entry's line that follows the value starts: the whitespace and inline
+/// comment dotenvy ignores, then the line ending. They are kept as they were.
+fn tail_start(body: &str, l: &LogicalLine) -> usize {
+    l.parsed.start + body[l.parsed.clone()].trim_end().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(key: &str, encoded: &str) -> Change {
+        Change::Set {
+            key: key.into(),
+            encoded: encoded.into(),
+        }
+    }
+
+    fn unset(key: &str) -> Change {
+        Change::Unset { key: key.into() }
+    }
+
+    #[test]
+    fn replaces_in_place_keeping_export_comment_and_crlf() {
+        let text = "# head\r\nexport A=1 # the a\r\nB='x'\r\n";
+        assert_eq!(
+            apply(text, &[set("A", "'new'")]),
+            "# head\r\nexport A='new' # the a\r\nB='x'\r\n"
+        );
+    }
+
+    #[test]
+    fn every_duplicate_is_rewritten() {
+        assert_eq!(
+            apply("A=1\nB=2\nA=3\n", &[set("A", "9")]),
+            "A=9\nB=2\nA=9\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_values_are_replaced_and_removed_whole() {
+        let text = "A='l1\nl2'\nB=2\n";
+        assert_eq!(apply(text, &[set("A", "one")]), "A=one\nB=2\n");
+        assert_eq!(apply(text, &[unset("A")]), "B=2\n");
+    }
+
+    #[test]
+    fn appends_with_the_files_line_ending_after_a_missing_final_newline() {
+        assert_eq!(
+            apply("A=1\r\nB=2", &[set("C", "3")]),
+            "A=1\r\nB=2\r\nC=3\r\n"
+        );
+        assert_eq!(apply("", &[set("C", "3")]), "C=3\n");
+        assert_eq!(apply("\u{feff}", &[set("C", "3")]), "\u{feff}C=3\n");
+    }
+
+    #[test]
+    fn rejected_lines_and_bom_are_kept() {
+        let text = "\u{feff}A=1\nA=bad value\n9=x\n";
+        assert_eq!(
+            apply(text, &[set("A", "2")]),
+            "\u{feff}A=2\nA=bad value\n9=x\n"
+        );
+    }
+
+    #[test]
+    fn indentation_and_spaces_around_equals() {
+        assert_eq!(apply("  A = 1  \n", &[set("A", "2")]), "  A=2  \n");
+        assert_eq!(apply("export=1\n", &[set("export", "2")]), "export=2\n");
+    }
+
+    #[test]
+    fn verify_accepts_a_faithful_edit_and_refuses_a_wrong_one() {
+        let old = "A=1\nB=2\nC=\"${A}x\"\n";
+        let new = apply(old, &[set("A", "'9 9'"), set("D", "4")]);
+        let expect = [
+            Expect {
+                key: "A",
+                value: Some("9 9"),
+            },
+            Expect {
+                key: "D",
+                value: Some("4"),
+            },
+        ];
+        assert_eq!(verify(old, &new, &expect), Ok(vec![]));
+        // C expands A, so its value may change with it.
+        assert!(verify(old, "A='9 9'\nB=2\nC=\"${A}x\"\nD=4\n", &expect).is_ok());
+        let wrong = verify(old, "A=9\nB=2\nC=\"${A}x\"\nD=4\n", &expect).unwrap_err();
+        assert!(wrong.contains("line 1: A would not read back"), "{wrong}");
+        assert!(verify(old, "A='9 9'\nC=\"${A}x\"\nD=4\n", &expect).is_err());
+        assert!(verify(old, "A='9 9'\nB=3\nC=\"${A}x\"\nD=4\n", &expect).is_err());
+        let gone = [Expect {
+            key: "B",
+            value: None,
+        }];
+        assert_eq!(verify(old, &apply(old, &[unset("B")]), &gone), Ok(vec![]));
+    }
+
+    #[test]
+    fn the_last_change_of_a_key_wins() {
+        assert_eq!(apply("", &[set("A", "1"), set("A", "2")]), "A=2\n");
+        assert_eq!(apply("A=0\n", &[set("A", "1"), unset("A")]), "");
+    }
+}

@@ -1,0 +1,90 @@
+//! The read-modify-write cycle: under the lock, read the file, apply the edits, check that the
+//! result reads back as intended, and replace the file atomically.
+
+use crate::exit_codes;
+use crate::Failure;
+use envfile::edit::{self, Change, Expect};
+use envfile::store::Locked;
+use std::path::Path;
+
+/// What happened to the file.
+pub struct Outcome {
+    /// The file did not exist and was created.
+    pub created: bool,
+    /// Keys asked to be removed that were not in the file.
+    pub absent: Vec<String>,
+}
+
+/// Apply `changes` to the file at `real` (resolved through symlinks); `name` is how to call it
+/// in messages. `expect` says what each changed key must read back as.
+pub fn apply(
+    real: &Path,
+    name: &str,
+    changes: &[Change],
+    expect: &[Expect],
+) -> Result<Outcome, Failure> {
+    let io_err = |what: &str, e: std::io::Error| {
+        Failure::new(exit_codes::ERROR, format!("{name}: cannot {what}: {e}"))
+    };
+    let locked = Locked::acquire(real).map_err(|e| io_err("lock", e))?;
+    let old = locked.read().map_err(|e| io_err("read", e))?;
+    let created = old.is_none();
+    let old = old.unwrap_or_default();
+    let old_text = std::str::from_utf8(&old).map_err(|_| {
+        let line = envfile::read::decode(&old).err().map_or(1, |e| e.line);
+        Failure::new(
+            exit_codes::ERROR,
+            format!("{name}:{line}: not valid UTF-8; nothing written"),
+        )
+    })?;
+    let body = old_text
+        .strip_prefix(envfile::read::BOM)
+        .unwrap_or(old_text);
+    let unsets: Vec<&str> = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Unset { .. }))
+        .map(Change::key)
+        .collect();
+    let absent = if unsets.is_empty() {
+        Vec::new()
+    } else {
+        let parsed = envfile::read::parse_text_for(body, |k| unsets.contains(&k));
+        unsets
+            .iter()
+            .filter(|k| parsed.get(k).is_none())
+            .map(|k| k.to_string())
+            .collect()
+    };
+    let new_text = edit::apply(old_text, changes);
+    if new_text == old_text {
+        warn_rejected(
+            name,
+            &envfile::read::parse_text_for(body, |_| false).problems,
+        );
+        return Ok(Outcome {
+            created: false,
+            absent,
+        });
+    }
+    let problems = edit::verify(old_text, &new_text, expect).map_err(|why| {
+        Failure::new(
+            exit_codes::INTERNAL,
+            format!("{name}: internal error, nothing written: the new content would not read back as intended ({why})"),
+        )
+    })?;
+    warn_rejected(name, &problems);
+    locked
+        .replace(new_text.as_bytes())
+        .map_err(|e| io_err("write", e))?;
+    Ok(Outcome { created, absent })
+}
+
+/// Lines the parser rejects are kept as they are, and said so.
+fn warn_rejected(name: &str, problems: &[envfile::Problem]) {
+    for p in problems {
+        eprintln!(
+            "envset: warning: {name}:{}: {} (line kept as it is)",
+            p.line, p.reason
+        );
+    }
+}

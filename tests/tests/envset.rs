@@ -1,0 +1,707 @@
+//! envset, end to end: every item of the issue, run as a user runs it.
+
+use e2e::{run_command, sh, TestDir};
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+fn mode(dir: &TestDir, name: &str) -> u32 {
+    fs::metadata(dir.path().join(name))
+        .map(|m| m.permissions().mode() & 0o7777)
+        .unwrap_or(0)
+}
+
+#[test]
+fn sets_keys_and_creates_the_file_0600_whatever_the_umask() {
+    let dir = TestDir::new();
+    let out = sh(
+        dir.path(),
+        &format!(
+            "umask 000; {} A=1 B='two words'",
+            e2e::bin("envset").display()
+        ),
+        &[],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_eq!(dir.read(".env"), b"A=1\nB='two words'\n");
+    assert_eq!(mode(&dir, ".env"), 0o600);
+    assert_eq!(dir.run("envget", &["B"]).stdout, "two words\n");
+}
+
+#[test]
+fn keys_without_a_value_read_one_line_each_from_stdin() {
+    let dir = TestDir::new();
+    let out = dir.run_stdin(
+        "envset",
+        &["API_TOKEN", "OTHER"],
+        "s3cr3t-token\r\nsecond value\n",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(!out.stderr.contains("s3cr3t"));
+    assert_eq!(
+        dir.run("envget", &["API_TOKEN", "OTHER"]).stdout,
+        "s3cr3t-token\nsecond value\n"
+    );
+}
+
+#[test]
+fn stdin_all_takes_a_multi_line_value() {
+    let dir = TestDir::new();
+    let pem = "-----BEGIN KEY-----\nabc+/=\n-----END KEY-----\n";
+    let out = dir.run_stdin("envset", &["--stdin-all", "TLS_KEY"], pem);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        dir.run("envget", &["-0", "TLS_KEY"]).stdout,
+        format!("{pem}\0")
+    );
+}
+
+#[test]
+fn an_empty_answer_keeps_the_old_value_or_fails_without_one() {
+    let dir = TestDir::new();
+    dir.write(".env", "A=old\n");
+    let out = dir.run_stdin("envset", &["A"], "\n");
+    assert_eq!(out.code, Some(0));
+    assert_eq!(dir.read(".env"), b"A=old\n");
+    let out = dir.run_stdin("envset", &["NEW"], "\n");
+    assert_eq!(out.code, Some(1));
+    assert_eq!(
+        out.stderr,
+        "envset: no value for NEW: the answer was empty\n"
+    );
+    assert_eq!(dir.read(".env"), b"A=old\n");
+    let out = dir.run("envset", &["NEW"]);
+    assert_eq!(out.code, Some(1), "no stdin at all");
+    assert!(
+        out.stderr.contains("standard input ended"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_warns_that_command_line_values_are_visible_in_ps() {
+    let out = TestDir::new().run("envset", &["--help"]);
+    assert!(
+        out.stdout.contains("visible to other users"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Exit status:"));
+}
+
+#[test]
+fn if_unset_leaves_set_keys_and_reads_nothing_for_them() {
+    let dir = TestDir::new();
+    dir.write(".env", "A=keep\nEMPTY=\n");
+    let out = dir.run_stdin(
+        "envset",
+        &["--if-unset", "A", "EMPTY", "B=2"],
+        "for-empty\n",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "envset: A is already set in .env; left as it is\n"
+    );
+    assert_eq!(dir.read(".env"), b"A=keep\nEMPTY=for-empty\nB=2\n");
+    let out = dir.run("envset", &["--if-unset", "A=other"]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(dir.read(".env"), b"A=keep\nEMPTY=for-empty\nB=2\n");
+}
+
+const EXAMPLE: &str = "# Where Ollama listens\nOLLAMA_API_URL=http://127.0.0.1:11434/api/chat\n\n# Your model\nOLLAMA_MODEL=llama3.1\n# Your Hugging Face token (secret)\nHF_TOKEN=\n";
+
+#[test]
+fn from_example_asks_for_missing_keys_in_order_with_defaults() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    dir.write(".env", "OLLAMA_MODEL=qwen3\n");
+    // Enter accepts the default URL; the model is set, so it is skipped; then the token.
+    let out = dir.run_stdin(
+        "envset",
+        &["--from-example", ".env.example"],
+        "\nhf_secret\n",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(!out.stderr.contains("hf_secret") && !out.stdout.contains("hf_secret"));
+    assert_eq!(
+        dir.read(".env"),
+        b"OLLAMA_MODEL=qwen3\nOLLAMA_API_URL=http://127.0.0.1:11434/api/chat\nHF_TOKEN=hf_secret\n"
+    );
+}
+
+#[test]
+fn from_example_with_nothing_missing_prints_nothing_and_reads_nothing() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    dir.write(".env", "OLLAMA_API_URL=x\nOLLAMA_MODEL=y\nHF_TOKEN=z\n");
+    let before = fs::metadata(dir.path().join(".env"))
+        .map(|m| m.mtime_nsec())
+        .ok();
+    let script = format!(
+        "{} --from-example .env.example; echo rc=$?; cat",
+        e2e::bin("envset").display()
+    );
+    let out = run_command(
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir.path()),
+        Some(b"leftover\n"),
+    );
+    assert_eq!(out.stdout, "rc=0\nleftover\n", "stdin must not be read");
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        fs::metadata(dir.path().join(".env"))
+            .map(|m| m.mtime_nsec())
+            .ok(),
+        before
+    );
+}
+
+#[test]
+fn from_example_without_a_default_and_an_empty_answer_fails_untouched() {
+    let dir = TestDir::new();
+    dir.write(".env.example", "HF_TOKEN=\n");
+    let out = dir.run_stdin("envset", &["--from-example", ".env.example"], "\n");
+    assert_eq!(out.code, Some(1));
+    assert!(!dir.path().join(".env").exists());
+}
+
+#[test]
+fn unset_removes_every_line_of_a_key_and_a_missing_key_is_a_note() {
+    let dir = TestDir::new();
+    dir.write(".env", "# c\nA=1\nCERT='l1\nl2'\nB=2\nA=3\n");
+    let out = dir.run("envset", &["-u", "A", "CERT", "NOPE"]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(
+        out.stderr,
+        "envset: NOPE is not set in .env; nothing to remove\n"
+    );
+    assert_eq!(dir.read(".env"), b"# c\nB=2\n");
+}
+
+#[test]
+fn lossless_export_prefix_inline_comments_crlf_bom_and_invalid_lines() {
+    let dir = TestDir::new();
+    let original =
+        "\u{feff}# header\r\nexport A=1 # the a\r\n\r\nnot a valid line\r\nB='x' # bee\r\nA=dup";
+    dir.write(".env", original);
+    let out = dir.run("envset", &["A=new value", "C=3"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&dir.read(".env")),
+        "\u{feff}# header\r\nexport A='new value' # the a\r\n\r\nnot a valid line\r\nB='x' # bee\r\nA='new value'\r\nC=3\r\n"
+    );
+}
+
+#[test]
+fn portable_encoding_choices() {
+    let dir = TestDir::new();
+    let out = dir.run(
+        "envset",
+        &[
+            "BARE=abc-1.2",
+            "SQ=a b $HOME",
+            "DQ=it's \\ \"q\"",
+            "ML=l1\nl2",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&dir.read(".env")),
+        "BARE=abc-1.2\nSQ='a b $HOME'\nDQ=\"it's \\\\ \\\"q\\\"\"\nML='l1\nl2'\n"
+    );
+}
+
+#[test]
+fn unportable_values_are_refused_without_showing_them_unless_asked() {
+    let dir = TestDir::new();
+    dir.write(".env", "A=1\n");
+    for (value, needle) in [
+        ("x${HIDDEN}y", "'${'"),
+        ("it's $SECRETVAL", "both ' and $"),
+        ("cr\rhere", "carriage return"),
+        ("back`cmdx`s'q", "a backtick"),
+    ] {
+        let out = dir.run("envset", &[&format!("K={value}")]);
+        assert_eq!(out.code, Some(1), "{value:?}");
+        assert!(out.stderr.contains(needle), "{value:?}: {}", out.stderr);
+        assert!(out.stderr.contains("--unportable"));
+        for secret in ["HIDDEN", "SECRETVAL", "here", "cmdx"] {
+            assert!(!out.stderr.contains(secret), "{}", out.stderr);
+        }
+        assert_eq!(dir.read(".env"), b"A=1\n", "file untouched");
+    }
+    let out = run_command(
+        dir.command("envset")
+            .args(["--unportable", "K=x${HIDDEN}y"])
+            .env_remove("HIDDEN"),
+        None,
+    );
+    assert_eq!(out.code, Some(0));
+    assert!(out.stderr.contains("for envget (dotenvy) only"));
+    let got = run_command(dir.command("envget").arg("K").env_remove("HIDDEN"), None);
+    assert_eq!(got.stdout, "x${HIDDEN}y\n");
+}
+
+#[test]
+fn invalid_key_names_are_refused() {
+    let dir = TestDir::new();
+    for key in ["9X=1", "A-B=1", "A.B=1", "=1", "A B=1"] {
+        let out = dir.run("envset", &[key]);
+        assert_eq!(out.code, Some(1), "{key}");
+        assert!(out.stderr.contains("invalid key name"), "{}", out.stderr);
+    }
+    assert!(!dir.path().join(".env").exists());
+}
+
+#[test]
+fn a_symlinked_env_stays_a_symlink_and_mode_and_owner_are_kept() {
+    let dir = TestDir::new();
+    dir.write("shared/real.env", "A=1\n");
+    let real = dir.path().join("shared/real.env");
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap_or_else(|e| panic!("{e}"));
+    // Root can give the file away; envset must give it back to its owner after the rename.
+    let can_chown = std::os::unix::fs::chown(&real, Some(4321), Some(4321)).is_ok();
+    std::os::unix::fs::symlink("shared/real.env", dir.path().join(".env"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.run("envset", &["B=2"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(fs::symlink_metadata(dir.path().join(".env"))
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false));
+    assert_eq!(fs::read(&real).unwrap_or_default(), b"A=1\nB=2\n");
+    assert_eq!(mode(&dir, "shared/real.env"), 0o640);
+    if can_chown {
+        let m = fs::metadata(&real).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((m.uid(), m.gid()), (4321, 4321));
+    }
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_and_untouched() {
+    let dir = TestDir::new();
+    dir.write(".env", b"A=1\nB=\xff\n".as_slice());
+    let out = dir.run("envset", &["C=1"]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "envset: .env:2: not valid UTF-8; nothing written\n"
+    );
+    assert_eq!(dir.read(".env"), b"A=1\nB=\xff\n");
+}
+
+#[test]
+fn no_temp_files_are_left_behind() {
+    let dir = TestDir::new();
+    for i in 0..5 {
+        dir.run("envset", &[&format!("K{i}=v")]);
+    }
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec![".env", ".env.lock"]);
+}
+
+#[test]
+fn sixty_four_concurrent_writers_lose_nothing() {
+    let dir = TestDir::new();
+    dir.write(".env", "# shared\n");
+    let children: Vec<_> = (0..64)
+        .map(|i| {
+            dir.command("envset")
+                .arg(format!("KEY_{i}=value {i}"))
+                .stdin(std::process::Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().map(|s| s.success()).unwrap_or(false));
+    }
+    let names = dir.run("envget", &["--format", "names"]).stdout;
+    assert_eq!(names.lines().count(), 64, "{names}");
+    for i in 0..64 {
+        assert_eq!(
+            dir.run("envget", &[&format!("KEY_{i}")]).stdout,
+            format!("value {i}\n")
+        );
+    }
+}
+
+#[test]
+fn kill_9_at_any_moment_leaves_the_old_or_the_new_file_whole() {
+    let dir = TestDir::new();
+    let mut body = String::new();
+    for i in 0..20000 {
+        body.push_str(&format!("FILLER_{i}='some value number {i}'\n"));
+    }
+    body.push_str("TARGET=old\n");
+    dir.write(".env", &body);
+    let mut seen_new = 0;
+    for round in 0..40u64 {
+        let value = format!("new{round}");
+        let mut child = dir
+            .command("envset")
+            .arg(format!("TARGET={value}"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Kill at a different moment each round, from before start-up to after the rename.
+        std::thread::sleep(std::time::Duration::from_micros((round * 397) % 9000));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = dir.run(
+            "envget",
+            &["--strict", "TARGET", "FILLER_0", "FILLER_19999"],
+        );
+        assert_eq!(out.code, Some(0), "round {round}: {}", out.stderr);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(
+            &lines[1..],
+            ["some value number 0", "some value number 19999"]
+        );
+        assert!(
+            lines[0] == "old" || lines[0].starts_with("new"),
+            "round {round}: {}",
+            lines[0]
+        );
+        if lines[0] == value {
+            seen_new += 1;
+        }
+        assert_eq!(
+            dir.run("envget", &["--format", "names"])
+                .stdout
+                .lines()
+                .count(),
+            20001
+        );
+    }
+    // A later run is not tripped by anything a killed one left, and cleans its temp files.
+    let out = dir.run("envset", &["TARGET=final"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(dir.run("envget", &["TARGET"]).stdout, "final\n");
+    let temps = fs::read_dir(dir.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .count();
+    assert_eq!(temps, 0);
+    eprintln!("rounds where the new value landed before the kill: {seen_new}");
+}
+
+#[test]
+fn a_messy_real_world_file_survives_many_edits_byte_for_byte() {
+    let messy = concat!(
+        "\u{feff}# Project settings -- DO NOT COMMIT\r\n",
+        "#\r\n",
+        "export   DATABASE_URL=\"postgres://u:p@localhost/db\"   # local only\r\n",
+        "\r\n",
+        "   \r\n",
+        "  INDENTED = 'yes'\r\n",
+        "MULTI='line one\r\nline two'\r\n",
+        "broken line without equals\r\n",
+        "EMPTY=\r\n",
+        "QUOTED=\"a \\\"quote\\\"\" #c\r\n",
+        "DUP=first\r\n",
+        "UNI=ünïcødé # ok\r\n",
+        "DUP=second\r\n",
+        "# trailing comment without newline",
+    );
+    let dir = TestDir::new();
+    dir.write(".env", messy);
+    for round in 0..30 {
+        let out = dir.run(
+            "envset",
+            &[
+                &format!("EDITED=round {round}"),
+                &format!("ROUND_{}={round}", round % 3),
+            ],
+        );
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+    }
+    dir.run("envset", &["-u", "ROUND_0", "ROUND_1", "ROUND_2", "EDITED"]);
+    assert_eq!(
+        String::from_utf8_lossy(&dir.read(".env")),
+        format!("{messy}\r\n")
+    );
+}
+
+#[test]
+fn creating_an_unignored_env_in_a_git_work_tree_warns_and_gitignore_fixes_it() {
+    let dir = TestDir::new();
+    let git = sh(dir.path(), "git init -q . && echo ok", &[]);
+    if git.stdout != "ok\n" {
+        panic!("git is needed for this test: {}", git.stderr);
+    }
+    let out = dir.run("envset", &["A=1"]);
+    assert_eq!(out.code, Some(0));
+    assert!(
+        out.stderr.contains("git would track .env and .env.lock"),
+        "{}",
+        out.stderr
+    );
+    let out = dir.run("envset", &["--gitignore", "B=1"]);
+    assert!(
+        out.stderr.contains("added .env and .env.lock"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(dir.read(".gitignore"), b"/.env\n/.env.lock\n");
+    let status = sh(dir.path(), "git status --porcelain", &[]);
+    assert_eq!(status.stdout, "?? .gitignore\n");
+    fs::remove_file(dir.path().join(".env")).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.run("envset", &["C=1"]);
+    assert_eq!(out.stderr, "", "now ignored: no warning");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let dir = TestDir::new();
+    for args in [
+        &[][..],
+        &["-u", "A=1"],
+        &["--stdin-all", "A", "B"],
+        &["--from-example", "x", "A"],
+    ] {
+        let out = dir.run("envset", args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+    }
+}
+
+mod readers_agree {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::RefCell;
+
+    fn value() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "a", "Z9", " ", "  ", "\t", "\n", "'", "\"", "\\", "\\\\", "$", "$X", "#", " #", "`",
+            "=", "é", "😀", "!", ";", "&", "*", "~", "%", "{", "}", "(", "-", ".", "/", ":",
+        ]);
+        prop::collection::vec(atoms, 0..8).prop_map(|v| v.concat())
+    }
+
+    /// Thousands of values: each one envset accepts reads back exactly through envget,
+    /// python-dotenv and sh; each one it refuses leaves the file untouched.
+    #[test]
+    fn every_accepted_value_reads_back_exactly_through_all_three_readers() {
+        let dir = TestDir::new();
+        let accepted: RefCell<Vec<String>> = RefCell::new(Vec::new());
+        let refused = RefCell::new(0);
+        let mut runner = TestRunner::new(Config {
+            cases: 1500,
+            ..Config::default()
+        });
+        let result = runner.run(&value(), |v| {
+            let before = fs::read(dir.path().join(".env")).unwrap_or_default();
+            let key = format!("K{}", accepted.borrow().len());
+            let out = run_command(
+                dir.command("envset")
+                    .arg(format!("{key}={v}"))
+                    .env_remove("X"),
+                None,
+            );
+            match out.code {
+                Some(0) => accepted.borrow_mut().push(v),
+                Some(1) => {
+                    *refused.borrow_mut() += 1;
+                    prop_assert_eq!(
+                        fs::read(dir.path().join(".env")).unwrap_or_default(),
+                        before
+                    );
+                }
+                other => prop_assert!(false, "exit {:?}: {}", other, out.stderr),
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        let accepted = accepted.into_inner();
+        assert!(
+            accepted.len() > 1000,
+            "most values are portable ({} accepted)",
+            accepted.len()
+        );
+
+        let json = run_command(
+            dir.command("envget")
+                .args(["--format", "json"])
+                .env_remove("X"),
+            None,
+        );
+        let ours: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+        let py = e2e::python::dotenv_values(&[dir.path().join(".env")], &[]);
+        let mut script = String::from("set -a; . ./.env; set +a");
+        for i in 0..accepted.len() {
+            script.push_str(&format!("; printf '%s\\0' \"$K{i}\""));
+        }
+        let shell = sh(
+            dir.path(),
+            &script,
+            &[("PATH", OsStr::new("/usr/bin:/bin"))],
+        );
+        let from_sh: Vec<&str> = shell.stdout.split('\0').collect();
+        for (i, v) in accepted.iter().enumerate() {
+            let key = format!("K{i}");
+            assert_eq!(
+                ours.get(&key).and_then(|x| x.as_str()),
+                Some(v.as_str()),
+                "envget {key}"
+            );
+            assert_eq!(
+                py[0][i],
+                (key.clone(), Some(v.clone())),
+                "python-dotenv {key}"
+            );
+            assert_eq!(from_sh[i], v, "sh {key}");
+        }
+    }
+}
+
+/// Hidden prompts driven in a real pseudo-terminal, as a person at a keyboard.
+mod terminal {
+    use super::*;
+    use rexpect::process::wait::WaitStatus;
+    use rexpect::session::{spawn_command, PtySession};
+
+    fn spawn(cmd: std::process::Command) -> PtySession {
+        spawn_command(cmd, Some(10_000)).unwrap_or_else(|e| panic!("pty: {e}"))
+    }
+
+    /// envset in a pty with echo on, as a user's terminal is (rexpect turns echo off at spawn,
+    /// which would hide a secret whether or not envset hides it).
+    fn spawn_envset(dir: &TestDir, args: &[&str]) -> PtySession {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg("stty echo; exec \"$@\"")
+            .arg("sh")
+            .arg(e2e::bin("envset"))
+            .args(args);
+        cmd.current_dir(dir.path());
+        spawn(cmd)
+    }
+
+    #[test]
+    fn the_terminal_in_these_tests_does_echo() {
+        // Guards the tests below: a plain `read` at this terminal shows what is typed.
+        let dir = TestDir::new();
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg("stty echo; read x; echo done")
+            .current_dir(dir.path());
+        let mut p = spawn(cmd);
+        p.send_line("visible-typing")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let screen = p.exp_string("done").unwrap_or_else(|e| panic!("{e}"));
+        assert!(screen.contains("visible-typing"), "{screen:?}");
+    }
+
+    fn exit_code(p: &PtySession) -> Option<i32> {
+        match p.process.wait() {
+            Ok(WaitStatus::Exited(_, code)) => Some(code),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_secret_is_not_echoed_and_is_saved() {
+        let dir = TestDir::new();
+        let mut p = spawn_envset(&dir, &["API_KEY"]);
+        let mut screen = p.exp_string("API_KEY: ").unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("pty-secret-123")
+            .unwrap_or_else(|e| panic!("{e}"));
+        screen += &p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exit_code(&p), Some(0));
+        assert!(!screen.contains("pty-secret-123"), "echoed: {screen:?}");
+        assert_eq!(dir.read(".env"), b"API_KEY=pty-secret-123\n");
+    }
+
+    #[test]
+    fn confirm_asks_twice_until_the_answers_match() {
+        let dir = TestDir::new();
+        let mut p = spawn_envset(&dir, &["--confirm", "TOKEN"]);
+        let mut screen = String::new();
+        for (prompt, answer) in [
+            ("TOKEN: ", "one"),
+            ("TOKEN (again): ", "two"),
+            ("TOKEN: ", "same"),
+            ("TOKEN (again): ", "same"),
+        ] {
+            screen += &p.exp_string(prompt).unwrap_or_else(|e| panic!("{e}"));
+            p.send_line(answer).unwrap_or_else(|e| panic!("{e}"));
+        }
+        screen += &p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exit_code(&p), Some(0));
+        assert!(screen.contains("do not match"), "{screen:?}");
+        assert!(
+            !screen.contains("same") && !screen.contains("two"),
+            "{screen:?}"
+        );
+        assert_eq!(dir.read(".env"), b"TOKEN=same\n");
+    }
+
+    #[test]
+    fn ctrl_c_at_the_prompt_exits_130_with_the_terminal_restored() {
+        let dir = TestDir::new();
+        dir.write(".env", "A=1\n");
+        let script = format!(
+            "stty echo; before=$(stty -g); {} SECRET; echo \"rc=$?\"; [ \"$(stty -g)\" = \"$before\" ] && echo same-modes",
+            e2e::bin("envset").display()
+        );
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c").arg(script).current_dir(dir.path());
+        let mut p = spawn(cmd);
+        p.exp_string("SECRET: ").unwrap_or_else(|e| panic!("{e}"));
+        p.send("abc").unwrap_or_else(|e| panic!("{e}"));
+        p.send_control('c').unwrap_or_else(|e| panic!("{e}"));
+        let rest = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert!(rest.contains("rc=130"), "{rest:?}");
+        assert!(
+            rest.contains("same-modes"),
+            "terminal modes restored: {rest:?}"
+        );
+        assert!(!rest.contains("abc"), "{rest:?}");
+        assert_eq!(dir.read(".env"), b"A=1\n");
+    }
+
+    #[test]
+    fn from_example_at_a_terminal_explains_each_key_and_offers_its_default() {
+        let dir = TestDir::new();
+        dir.write(".env.example", EXAMPLE);
+        let mut p = spawn_envset(&dir, &["--from-example", ".env.example"]);
+        let screen = p
+            .exp_string("OLLAMA_API_URL [http://127.0.0.1:11434/api/chat]: ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(screen.contains("# Where Ollama listens"), "{screen:?}");
+        p.send_line("").unwrap_or_else(|e| panic!("{e}"));
+        let screen = p
+            .exp_string("OLLAMA_MODEL [llama3.1]: ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(screen.contains("# Your model"), "{screen:?}");
+        p.send_line("qwen3").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("HF_TOKEN: ").unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("hf_hidden").unwrap_or_else(|e| panic!("{e}"));
+        let rest = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exit_code(&p), Some(0));
+        assert!(
+            !rest.contains("hf_hidden") && !rest.contains("qwen3"),
+            "{rest:?}"
+        );
+        assert_eq!(
+            dir.read(".env"),
+            b"OLLAMA_API_URL=http://127.0.0.1:11434/api/chat\nOLLAMA_MODEL=qwen3\nHF_TOKEN=hf_hidden\n"
+        );
+    }
+}
