@@ -1,10 +1,10 @@
-"""Print a table of medians and ratios from a hyperfine JSON export; the first command is the
-reference (ratio = other / first, so >1 means the other is slower)."""
+"""Print a table of medians and ratios from hyperfine JSON exports (one or more, read in
+order); the first command is the reference (ratio = other / first, so >1 means slower)."""
 import json
 import sys
 
-title, path = sys.argv[1], sys.argv[2]
-results = json.load(open(path))["results"]
+title, paths = sys.argv[1], sys.argv[2:]
+results = [r for p in paths for r in json.load(open(p))["results"]]
 base = results[0]["median"]
 print(f"  {title}")
 for r in results:

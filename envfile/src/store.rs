@@ -97,30 +97,37 @@ impl Locked {
 
     /// Replace the file with `contents`, atomically and durably, keeping mode and owner.
     pub fn replace(&self, contents: &[u8]) -> io::Result<()> {
-        let (dir, name) = dir_and_name(&self.real)?;
-        let existing = match fs::metadata(&self.real) {
-            Ok(m) => Some(m),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e),
-        };
-        let mode = existing
-            .as_ref()
-            .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
-        remove_stale_temps(&dir, &name);
-        let tmp = dir.join(format!(
-            "{}{}-{}",
-            temp_prefix(&name),
-            std::process::id(),
-            unique()
-        ));
-        let result = write_temp(&tmp, contents, mode, existing.as_ref())
-            .and_then(|()| fs::rename(&tmp, &self.real))
-            .and_then(|()| File::open(&dir)?.sync_all());
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        replace_file(&self.real, contents)
     }
+}
+
+/// Replace the file at `real` (already resolved) with `contents`: temp file with the final
+/// mode, fsync, rename, fsync of the folder. Mode and owner are kept; a new file is 0600.
+/// The caller holds whatever lock keeps other writers out.
+pub fn replace_file(real: &Path, contents: &[u8]) -> io::Result<()> {
+    let (dir, name) = dir_and_name(real)?;
+    let existing = match fs::metadata(real) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let mode = existing
+        .as_ref()
+        .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
+    remove_stale_temps(&dir, &name);
+    let tmp = dir.join(format!(
+        "{}{}-{}",
+        temp_prefix(&name),
+        std::process::id(),
+        unique()
+    ));
+    let result = write_temp(&tmp, contents, mode, existing.as_ref())
+        .and_then(|()| fs::rename(&tmp, real))
+        .and_then(|()| File::open(&dir)?.sync_all());
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }
 
 fn write_temp(
@@ -165,12 +172,6 @@ fn unique() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
-}
-
-/// Write `contents` to `path` atomically and durably (temp file, fsync, rename, fsync dir),
-/// under the same lock as any other writer. A new file is 0600.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    Locked::acquire(&resolve(path)?)?.replace(contents)
 }
 
 #[cfg(test)]

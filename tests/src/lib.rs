@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 pub mod python;
+pub mod wheels;
 
 /// The folder holding the built binaries (`target/debug`), built on first use.
 ///

@@ -1,0 +1,35 @@
+# Warm start of venv-bootstrap vs the usual shell hook (warm, pip against a local wheel dir)
+# vs bare true; cold build vs python -m venv + pip install (and uv when installed).
+set -euo pipefail
+. "$ROOT/bench/lib.sh"
+cd "$WORK"
+mkdir -p vb/wheels && cd vb
+for pkg in alpha beta gamma delta epsilon; do python3 "$ROOT/tests/fixtures/make_wheel.py" wheels "$pkg" 1.0; done
+printf 'alpha\nbeta\ngamma\ndelta\nepsilon\n' > requirements.txt
+unset PIP_FIND_LINKS PYTHONPATH
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+PY=$(command -v python3)
+
+cat > hook.sh <<'HOOK'
+test -d .hook-venv || python3 -m venv .hook-venv
+source .hook-venv/bin/activate
+pip install --upgrade pip --quiet --no-index --find-links wheels
+pip install -r requirements.txt --quiet --no-index --find-links wheels
+exec true
+HOOK
+bash hook.sh
+"$BIN/venv-bootstrap" -q --python "$PY" --offline --find-links wheels -- true
+
+compare_mixed "warm start, nothing changed (targets: >=300x faster than the hook, <=2 ms over true)" \
+    "$BIN/venv-bootstrap --python $PY --offline --find-links wheels -- true" \
+    "true" \
+    -- "bash hook.sh"
+
+cold="$BIN/venv-bootstrap -q --venv .cold-vb --python $PY --offline --find-links wheels --no-upgrade-pip"
+pipway="sh -c '$PY -m venv .cold-pip && .cold-pip/bin/pip install -q --no-index --find-links wheels -r requirements.txt'"
+cmds=("$cold" "$pipway")
+if command -v uv >/dev/null; then
+    cmds+=("sh -c 'uv venv -q --python $PY .cold-uv && uv pip install -q --python .cold-uv/bin/python --offline --no-index --find-links wheels -r requirements.txt'")
+fi
+hyperfine -N --runs 3 --prepare 'rm -rf .cold-vb .cold-pip .cold-uv' --export-json "$WORK/cold.json" "${cmds[@]}" >/dev/null 2>&1
+python3 "$ROOT/bench/report.py" "cold build of a venv with 5 small packages (pip; uv if installed)" "$WORK/cold.json"

@@ -1,0 +1,504 @@
+//! venv-bootstrap, end to end, with the machine's real Python and pip, installing wheels from a
+//! local folder (`--offline --find-links`), so no index is needed.
+
+use e2e::{run_command, Output, TestDir};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The Python the tests build venvs from (Debian's; `.ci/run` installs python3-venv).
+const PYTHON: &str = "/usr/bin/python3";
+
+/// A project folder with a wheel dir holding tinypkg 1.0 and 2.0.
+fn project() -> TestDir {
+    let dir = TestDir::new();
+    e2e::wheels::make_wheel(&dir.path().join("wheels"), "tinypkg", "1.0");
+    e2e::wheels::make_wheel(&dir.path().join("wheels"), "tinypkg", "2.0");
+    e2e::wheels::make_wheel(&dir.path().join("wheels"), "extrapkg", "0.1");
+    dir
+}
+
+/// venv-bootstrap with the tests' usual options, and no PIP_*/PYTHONPATH from the caller.
+fn vb_command(dir: &TestDir, python: &str) -> std::process::Command {
+    let mut cmd = dir.command("venv-bootstrap");
+    cmd.args([
+        "--python",
+        python,
+        "--no-upgrade-pip",
+        "--offline",
+        "--find-links",
+        "wheels",
+        "--installer",
+        "pip",
+    ]);
+    cmd.env_remove("PYTHONPATH").env_remove("PIP_FIND_LINKS");
+    cmd
+}
+
+fn vb_with(dir: &TestDir, python: &str, args: &[&str]) -> Output {
+    run_command(vb_command(dir, python).args(args), None)
+}
+
+fn vb(dir: &TestDir, args: &[&str]) -> Output {
+    vb_with(dir, PYTHON, args)
+}
+
+fn stamp(dir: &TestDir) -> String {
+    fs::read_to_string(dir.path().join(".nix-venv/.venv-bootstrap-stamp")).unwrap_or_default()
+}
+
+/// A `--python` wrapper that logs every call, to prove the warm path runs no Python.
+fn logging_python(dir: &TestDir, real: &str) -> PathBuf {
+    let log = dir.path().join("python-calls.log");
+    let script = format!(
+        "#!/bin/sh\necho \"$*\" >> '{}'\nexec {real} \"$@\"\n",
+        log.display()
+    );
+    let path = dir.write("bin/python3", script);
+    fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn calls(dir: &TestDir) -> String {
+    fs::read_to_string(dir.path().join("python-calls.log")).unwrap_or_default()
+}
+
+const SHOW: &[&str] = &[
+    "--",
+    "python",
+    "-c",
+    "import tinypkg, sys; print(tinypkg.VERSION, sys.prefix)",
+];
+
+#[test]
+fn first_build_installs_the_requirements_and_runs_the_command_inside() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let out = vb(&dir, SHOW);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let venv = dir.path().join(".nix-venv");
+    assert_eq!(out.stdout, format!("1.0 {}\n", venv.display()));
+    assert!(out.stderr.contains("creating"), "{}", out.stderr);
+    assert!(stamp(&dir).contains("tinypkg==1.0"));
+}
+
+#[test]
+fn the_warm_path_runs_no_python_and_prints_nothing() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let py = logging_python(&dir, PYTHON);
+    let py = py.to_string_lossy();
+    assert_eq!(vb_with(&dir, &py, &[]).code, Some(0));
+    assert!(
+        !calls(&dir).is_empty(),
+        "the cold build ran Python through the wrapper"
+    );
+    fs::remove_file(dir.path().join("python-calls.log")).unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..3 {
+        let out = vb_with(&dir, &py, &["--", "true"]);
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (Some(0), "", "")
+        );
+    }
+    assert_eq!(calls(&dir), "", "no Python on the warm path");
+}
+
+#[test]
+fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    // The user installs something by hand; warm starts must leave it alone.
+    let pip = dir.path().join(".nix-venv/bin/pip");
+    let out = run_command(
+        std::process::Command::new(&pip)
+            .args([
+                "install",
+                "-q",
+                "--no-index",
+                "--find-links",
+                "wheels",
+                "extrapkg",
+            ])
+            .current_dir(dir.path()),
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    dir.write("requirements.txt", "tinypkg==2.0\n");
+    let out = vb(&dir, SHOW);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.starts_with("2.0 "), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("the requirements changed"),
+        "{}",
+        out.stderr
+    );
+    let out = vb(
+        &dir,
+        &[
+            "--",
+            "python",
+            "-c",
+            "import extrapkg; print(extrapkg.VERSION)",
+        ],
+    );
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("0.1\n", ""));
+}
+
+#[test]
+fn nested_requirement_files_are_part_of_the_stamp() {
+    let dir = project();
+    dir.write("requirements.txt", "-r reqs/base.txt\n");
+    dir.write("reqs/base.txt", "-c pins.txt\ntinypkg\n");
+    dir.write("reqs/pins.txt", "tinypkg==1.0\n");
+    assert_eq!(vb(&dir, SHOW).stdout.split(' ').next(), Some("1.0"));
+    dir.write("reqs/pins.txt", "tinypkg==2.0\n");
+    assert_eq!(vb(&dir, &["--check"]).code, Some(1));
+    assert_eq!(vb(&dir, SHOW).stdout.split(' ').next(), Some("2.0"));
+    fs::remove_file(dir.path().join("reqs/pins.txt")).unwrap_or_else(|e| panic!("{e}"));
+    let out = vb(&dir, &[]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("pins.txt (named in ") && out.stderr.contains("base.txt:1"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_dangling_interpreter_link_rebuilds() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    // As when Nix garbage-collects the store path the venv was built from.
+    let link = dir.path().join(".nix-venv/bin/python3");
+    fs::remove_file(&link).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink("/nix/store/gone-python3/bin/python3", &link)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = vb(&dir, SHOW);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("no longer exists"), "{}", out.stderr);
+    assert!(out.stdout.starts_with("1.0 "));
+}
+
+#[test]
+fn a_different_python_version_rebuilds() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let other = run_command(
+        std::process::Command::new("python3").args(["-c", "import sys; print(sys.executable)"]),
+        None,
+    );
+    let other = other.stdout.trim().to_string();
+    let version =
+        |py: &str| run_command(std::process::Command::new(py).arg("--version"), None).stdout;
+    assert_ne!(
+        version(&other),
+        version(PYTHON),
+        "this test needs two Python versions ({other}, {PYTHON})"
+    );
+    // The same --python path now runs another Python, as after an upgrade in place.
+    let wrapper = dir.write("bin/py", format!("#!/bin/sh\nexec {PYTHON} \"$@\"\n"));
+    fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let w = wrapper.to_string_lossy().into_owned();
+    assert_eq!(vb_with(&dir, &w, &[]).code, Some(0));
+    fs::write(
+        &wrapper,
+        format!("#!/bin/sh\nexec {other} \"$@\" # upgraded\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = vb_with(&dir, &w, &["--", "python", "--version"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Python changed from 3.11.2 to"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, version(&other));
+    // And a different --python path rebuilds too, saying so.
+    let out = vb_with(&dir, PYTHON, &["--", "python", "--version"]);
+    assert!(out.stderr.contains("it was built from"), "{}", out.stderr);
+    assert_eq!(out.stdout, version(PYTHON));
+}
+
+#[test]
+fn a_venv_killed_mid_creation_is_rebuilt() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    for delay_ms in [150u64, 600, 1500] {
+        let _ = fs::remove_dir_all(dir.path().join(".nix-venv"));
+        // In its own process group, killed as a whole, as Ctrl-C or a closed terminal does.
+        let mut cmd = vb_command(&dir, PYTHON);
+        std::os::unix::process::CommandExt::process_group(cmd.arg("-q"), 0);
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let group = format!("-{}", child.id());
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .status();
+        let _ = child.wait();
+        // Whatever the kill left (nothing, a bare folder, a venv without pip or without
+        // stamp), the next start ends with a working venv.
+        let out = vb(&dir, SHOW);
+        assert_eq!(
+            out.code,
+            Some(0),
+            "killed after {delay_ms} ms: {}",
+            out.stderr
+        );
+        assert!(out.stdout.starts_with("1.0 "), "{}", out.stdout);
+        assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+    }
+}
+
+#[test]
+fn two_concurrent_starts_leave_one_good_venv() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let spawn = || {
+        let mut cmd = vb_command(&dir, PYTHON);
+        cmd.args(SHOW)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        cmd.spawn().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output(), b.wait_with_output());
+    let (a, b) = (
+        a.unwrap_or_else(|e| panic!("{e}")),
+        b.unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(a.status.success() && b.status.success());
+    assert!(String::from_utf8_lossy(&a.stdout).starts_with("1.0 "));
+    assert!(String::from_utf8_lossy(&b.stdout).starts_with("1.0 "));
+    let creations = [&a.stderr, &b.stderr]
+        .iter()
+        .filter(|e| String::from_utf8_lossy(e).contains("creating"))
+        .count();
+    assert_eq!(creations, 1, "the second waited, then took the fast path");
+    assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+}
+
+#[test]
+fn a_failing_install_exits_non_zero_runs_nothing_and_is_retried() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==9.9\n");
+    let out = vb(&dir, &["--", "touch", "ran"]);
+    assert_eq!(out.code, Some(4), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("pip install failed (exit status: 1)"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("ran").exists());
+    assert!(
+        !stamp(&dir).contains("tinypkg==9.9"),
+        "no stamp claims the failed inputs"
+    );
+    assert_eq!(vb(&dir, &["--check"]).code, Some(1));
+    // Retried next time, in the same venv (not rebuilt); --on-error warn still runs COMMAND.
+    let out = vb(&dir, &["-q", "--on-error", "warn", "--", "touch", "ran"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("creating") && !out.stderr.contains("rebuilding"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("warning: pip install failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("tinypkg==9.9"),
+        "-q shows the installer's last lines: {}",
+        out.stderr
+    );
+    assert!(dir.path().join("ran").exists());
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    assert!(vb(&dir, SHOW).stdout.starts_with("1.0 "));
+}
+
+#[test]
+fn command_gets_the_venv_environment_and_its_exit_status_passes_through() {
+    let dir = project();
+    let venv = dir.path().join(".nix-venv");
+    let script = "printf '%s|%s|%s|%s' \"$VIRTUAL_ENV\" \"${PATH%%:*}\" \"$VIRTUAL_ENV_PROMPT\" \"${PYTHONHOME-unset}\"";
+    let mut cmd = dir.command("venv-bootstrap");
+    cmd.args([
+        "--python",
+        PYTHON,
+        "--no-upgrade-pip",
+        "--offline",
+        "--",
+        "sh",
+        "-c",
+        script,
+    ]);
+    cmd.env("PYTHONHOME", "/nix/store/x")
+        .env_remove("PYTHONPATH");
+    let out = run_command(&mut cmd, None);
+    assert_eq!(
+        out.stdout,
+        format!("{}|{}/bin|.nix-venv|unset", venv.display(), venv.display()),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(vb(&dir, &["--", "sh", "-c", "exit 7"]).code, Some(7));
+    assert_eq!(vb(&dir, &["--", "no-such-command-xyz"]).code, Some(127));
+}
+
+#[test]
+fn pythonpath_is_warned_about_or_removed() {
+    let dir = project();
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    let run = |extra: &[&str]| {
+        let mut cmd = dir.command("venv-bootstrap");
+        cmd.args(["--python", PYTHON, "--no-upgrade-pip", "--offline"])
+            .args(extra);
+        cmd.args(["--", "sh", "-c", "printf %s \"${PYTHONPATH-unset}\""])
+            .env("PYTHONPATH", "/nix/site");
+        run_command(&mut cmd, None)
+    };
+    let out = run(&[]);
+    assert_eq!(out.stdout, "/nix/site");
+    assert!(out.stderr.contains("PYTHONPATH is set"), "{}", out.stderr);
+    let out = run(&["--clean-pythonpath"]);
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("unset", ""));
+}
+
+#[test]
+fn installs_run_with_a_source_date_epoch_wheels_accept() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    // A stand-in uv records what it was given.
+    let log = dir.path().join("uv.log");
+    let uv = dir.write(
+        "fakebin/uv",
+        format!(
+            "#!/bin/sh\necho \"SDE=$SOURCE_DATE_EPOCH args=$*\" >> '{}'\n",
+            log.display()
+        ),
+    );
+    fs::set_permissions(&uv, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = format!(
+        "{}:{}",
+        dir.path().join("fakebin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = dir.command("venv-bootstrap");
+    cmd.args([
+        "--python",
+        PYTHON,
+        "--installer",
+        "auto",
+        "--offline",
+        "--find-links",
+        "wheels",
+    ]);
+    cmd.env("PATH", path).env("SOURCE_DATE_EPOCH", "1");
+    let out = run_command(&mut cmd, None);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let logged = fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.starts_with("SDE=315532800 args=pip install --python "),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("--offline --no-index --find-links"),
+        "{logged}"
+    );
+    assert!(stamp(&dir).contains("installer uv"));
+}
+
+#[test]
+fn a_folder_that_is_not_a_venv_is_never_touched() {
+    let dir = project();
+    dir.write(".nix-venv/precious.txt", "keep me");
+    let out = vb(&dir, &[]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr
+            .contains("not a venv (no pyvenv.cfg); not touching it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        fs::read(dir.path().join(".nix-venv/precious.txt")).unwrap_or_default(),
+        b"keep me"
+    );
+    let out = vb(&dir, &["--force"]);
+    assert_eq!(out.code, Some(2), "not even with --force");
+    dir.write("afile", "x");
+    let out = vb(&dir, &["--venv", "afile"]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("is not a folder"), "{}", out.stderr);
+}
+
+#[test]
+fn check_reports_without_changing_anything() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let out = vb(&dir, &["--check"]);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert!(!dir.path().join(".nix-venv").exists());
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+}
+
+#[test]
+fn print_env_for_sh_fish_and_json() {
+    let dir = project();
+    let venv = dir.path().join(".nix-venv");
+    let out = vb(&dir, &["-q", "--print-env"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    dir.write("env.sh", &out.stdout);
+    let got = e2e::sh(
+        dir.path(),
+        ". ./env.sh; printf '%s %s' \"$VIRTUAL_ENV\" \"$(command -v python)\"",
+        &[],
+    );
+    assert_eq!(
+        got.stdout,
+        format!("{} {}/bin/python", venv.display(), venv.display())
+    );
+    let out = vb(&dir, &["--print-env", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["set"]["VIRTUAL_ENV"], venv.to_string_lossy().as_ref());
+    assert_eq!(v["unset"][0], "PYTHONHOME");
+    let out = vb(&dir, &["--print-env", "fish"]);
+    assert!(
+        out.stdout
+            .starts_with(&format!("set -gx VIRTUAL_ENV '{}'\n", venv.display())),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn no_python_and_unreadable_requirements_are_clear_errors() {
+    let dir = project();
+    let out = vb_with(&dir, "/nonexistent/python3", &[]);
+    assert_eq!(out.code, Some(3));
+    assert!(
+        out.stderr
+            .starts_with("venv-bootstrap: Python /nonexistent/python3: No such file"),
+        "{}",
+        out.stderr
+    );
+    let out = vb(&dir, &["-r", "missing.txt"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("missing.txt: No such file"),
+        "{}",
+        out.stderr
+    );
+    assert!(!Path::new(&dir.path().join(".nix-venv")).exists());
+}

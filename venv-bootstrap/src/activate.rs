@@ -1,0 +1,99 @@
+//! What activation sets, without the shell script: for COMMAND's environment and for
+//! `--print-env`.
+
+use crate::cli::EnvFormat;
+use envfile::encode::shell_quoted;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+
+/// The variables a venv's `activate` sets.
+pub struct Activation {
+    pub virtual_env: String,
+    pub bin: String,
+    pub path: OsString,
+    pub prompt: String,
+}
+
+/// Activation for `venv` (absolute), relative to the current PATH.
+pub fn for_venv(venv: &Path) -> Activation {
+    let bin = venv.join("bin");
+    let mut path = OsString::from(&bin);
+    if let Some(old) = std::env::var_os("PATH") {
+        // Already first (a nested start): do not stack it again.
+        let first = std::env::split_paths(&old).next();
+        if first.as_deref() == Some(bin.as_path()) {
+            path = old;
+        } else {
+            path.push(":");
+            path.push(old);
+        }
+    }
+    let prompt = venv
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Activation {
+        virtual_env: venv.to_string_lossy().into_owned(),
+        bin: bin.to_string_lossy().into_owned(),
+        path,
+        prompt,
+    }
+}
+
+/// Put the activation into `cmd`'s environment.
+pub fn apply(cmd: &mut Command, a: &Activation, clean_pythonpath: bool) {
+    cmd.env("VIRTUAL_ENV", &a.virtual_env)
+        .env("PATH", &a.path)
+        .env("VIRTUAL_ENV_PROMPT", &a.prompt)
+        .env_remove("PYTHONHOME");
+    if clean_pythonpath {
+        cmd.env_remove("PYTHONPATH");
+    }
+}
+
+/// The activation as shell code (or JSON) to `eval`.
+pub fn render(format: EnvFormat, a: &Activation, clean_pythonpath: bool) -> String {
+    let path = a.path.to_string_lossy();
+    match format {
+        EnvFormat::Sh => {
+            let mut s = format!(
+                "export VIRTUAL_ENV={}\nexport PATH={}\nexport VIRTUAL_ENV_PROMPT={}\nunset PYTHONHOME\n",
+                shell_quoted(&a.virtual_env),
+                shell_quoted(&path),
+                shell_quoted(&a.prompt)
+            );
+            if clean_pythonpath {
+                s.push_str("unset PYTHONPATH\n");
+            }
+            s
+        }
+        EnvFormat::Fish => {
+            let mut s = format!(
+                "set -gx VIRTUAL_ENV {}\nset -gx PATH {} $PATH\nset -gx VIRTUAL_ENV_PROMPT {}\nset -e PYTHONHOME\n",
+                shell_quoted(&a.virtual_env),
+                shell_quoted(&a.bin),
+                shell_quoted(&a.prompt)
+            );
+            if clean_pythonpath {
+                s.push_str("set -e PYTHONPATH\n");
+            }
+            s
+        }
+        EnvFormat::Json => {
+            let mut unset = vec!["PYTHONHOME"];
+            if clean_pythonpath {
+                unset.push("PYTHONPATH");
+            }
+            let v = serde_json::json!({
+                "set": {
+                    "VIRTUAL_ENV": a.virtual_env,
+                    "PATH": path,
+                    "VIRTUAL_ENV_PROMPT": a.prompt,
+                },
+                "unset": unset,
+            });
+            format!("{v}\n")
+        }
+    }
+}

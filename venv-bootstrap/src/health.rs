@@ -1,0 +1,88 @@
+//! Is the venv ready? Decided from the file system alone: no Python is run here, which is what
+//! makes a warm start cost a few system calls.
+
+use crate::python::Python;
+use crate::stamp::Stamp;
+use std::fs;
+use std::path::Path;
+
+/// What the venv needs.
+#[derive(Debug)]
+pub enum State {
+    /// Nothing to do.
+    UpToDate,
+    /// No venv (or an empty folder): create it.
+    Missing,
+    /// The inputs changed: run the installer.
+    NeedsInstall,
+    /// The interpreter's file changed: ask it its version to decide (rebuild or re-stamp).
+    PythonChanged(Stamp),
+    /// Broken, half-built, or built from another Python: rebuild, saying why.
+    Rebuild(String),
+    /// The path exists and is not a venv: refuse to touch it.
+    NotAVenv(String),
+}
+
+/// Assess `venv` against the requested Python and the rendered inputs.
+pub fn assess(venv: &Path, python: &Python, inputs: &[u8], force: bool) -> State {
+    let name = venv.display();
+    match fs::symlink_metadata(venv) {
+        Err(_) => return State::Missing,
+        Ok(m) if !m.is_dir() => {
+            return State::NotAVenv(format!("{name} exists and is not a folder"))
+        }
+        Ok(_) => {}
+    }
+    if venv.join(crate::stamp::BUILDING).exists() {
+        return State::Rebuild("an earlier build was interrupted".into());
+    }
+    if !venv.join("pyvenv.cfg").is_file() {
+        let empty = fs::read_dir(venv)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if empty {
+            return State::Missing;
+        }
+        return State::NotAVenv(format!(
+            "{name} exists and is not a venv (no pyvenv.cfg); not touching it"
+        ));
+    }
+    if force {
+        return State::Rebuild("--force".into());
+    }
+    let Some(stamp) = Stamp::read(venv) else {
+        return State::Rebuild(
+            "it has no valid stamp: its creation never finished (interrupted?) or another tool made it"
+                .into(),
+        );
+    };
+    let link = venv.join("bin").join("python");
+    match fs::canonicalize(&link) {
+        Err(_) => {
+            let target = fs::read_link(&link)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return State::Rebuild(format!(
+                "its interpreter {target} no longer exists (removed, or garbage-collected by Nix?)"
+            ));
+        }
+        Ok(p) if p.to_string_lossy() != stamp.python.interpreter => {
+            return State::Rebuild(format!("its interpreter is now {}", p.display()));
+        }
+        Ok(_) => {}
+    }
+    if stamp.python.path != python.path.to_string_lossy() {
+        return State::Rebuild(format!(
+            "it was built from {}, not {}",
+            stamp.python.path,
+            python.path.display()
+        ));
+    }
+    if stamp.python.identity != python.identity {
+        return State::PythonChanged(stamp);
+    }
+    if stamp.inputs != inputs {
+        return State::NeedsInstall;
+    }
+    State::UpToDate
+}

@@ -1,0 +1,206 @@
+//! Running Python and the installer: creating the venv, upgrading pip at creation, and
+//! installing the requirements with pip or uv. Their output goes to stderr (stdout stays
+//! clean for `--print-env` and COMMAND), or is held back and shown only on failure with -q.
+
+use crate::exit_codes;
+use crate::Failure;
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Which installer, and the options that shape what it installs (all part of the stamp).
+#[derive(Debug, Clone)]
+pub struct Installer {
+    /// `None` for pip; the uv binary for uv.
+    pub uv: Option<PathBuf>,
+    pub offline: bool,
+    pub find_links: Option<PathBuf>,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Installer {
+    /// `pip` or `uv`.
+    pub fn name(&self) -> &'static str {
+        if self.uv.is_some() {
+            "uv"
+        } else {
+            "pip"
+        }
+    }
+
+    /// The options, as recorded in the stamp.
+    pub fn stamp_options(&self) -> Vec<String> {
+        let mut o = vec![format!("offline={}", self.offline)];
+        if let Some(d) = &self.find_links {
+            o.push(format!("find-links={}", d.display()));
+        }
+        o
+    }
+}
+
+/// The environment every Python/installer run gets: no PYTHONHOME or PYTHONPATH (they would
+/// point the venv's interpreter at other packages), a SOURCE_DATE_EPOCH wheels accept, the
+/// venv first on PATH, and no pip self-update nag.
+fn prepare(cmd: &mut Command, venv: Option<&Path>) {
+    cmd.env_remove("PYTHONHOME")
+        .env_remove("PYTHONPATH")
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    // Nix shells set SOURCE_DATE_EPOCH=1, and ZIP cannot store dates before 1980.
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    if epoch.is_some_and(|e| e < 315_532_800) {
+        cmd.env("SOURCE_DATE_EPOCH", "315532800");
+    }
+    if let Some(venv) = venv {
+        cmd.env("VIRTUAL_ENV", venv);
+        let mut path = OsString::from(venv.join("bin"));
+        if let Some(p) = std::env::var_os("PATH") {
+            path.push(":");
+            path.push(p);
+        }
+        cmd.env("PATH", path);
+    }
+}
+
+/// Run `cmd`, its output on our stderr (or held back when quiet). Returns the exit status
+/// and, on failure, the last lines of its output.
+fn run(cmd: &mut Command, quiet: bool, verbose: bool) -> io::Result<Result<(), (String, String)>> {
+    if verbose {
+        eprintln!("venv-bootstrap: running {cmd:?}");
+    }
+    cmd.stdin(Stdio::null());
+    if quiet {
+        let out = cmd.output()?;
+        if out.status.success() {
+            return Ok(Ok(()));
+        }
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = lines[lines.len().saturating_sub(15)..].join("\n");
+        return Ok(Err((out.status.to_string(), tail)));
+    }
+    let stderr = io::stderr().as_fd().try_clone_to_owned()?;
+    let status = cmd.stdout(Stdio::from(stderr)).status()?;
+    Ok(if status.success() {
+        Ok(())
+    } else {
+        Err((status.to_string(), String::new()))
+    })
+}
+
+fn report(
+    what: &str,
+    code: u8,
+    result: io::Result<Result<(), (String, String)>>,
+) -> Result<(), Failure> {
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err((status, tail))) => {
+            if !tail.is_empty() {
+                let _ = writeln!(io::stderr(), "{tail}");
+            }
+            Err(Failure::new(code, format!("{what} failed ({status})")))
+        }
+        Err(e) => Err(Failure::new(code, format!("{what}: cannot run: {e}"))),
+    }
+}
+
+/// `python -m venv DIR`.
+pub fn create_venv(python: &Path, venv: &Path, inst: &Installer) -> Result<(), Failure> {
+    let mut cmd = Command::new(python);
+    cmd.arg("-m").arg("venv").arg(venv);
+    prepare(&mut cmd, None);
+    report(
+        "python -m venv",
+        exit_codes::PYTHON_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
+    )
+}
+
+fn pip_network_args(cmd: &mut Command, inst: &Installer) {
+    if inst.offline {
+        cmd.arg("--no-index");
+    } else {
+        // Offline machines should hear so in seconds, not minutes (pip: 15 s x 5 retries).
+        if std::env::var_os("PIP_TIMEOUT").is_none() {
+            cmd.args(["--timeout", "10"]);
+        }
+        if std::env::var_os("PIP_RETRIES").is_none() {
+            cmd.args(["--retries", "1"]);
+        }
+    }
+    if let Some(d) = &inst.find_links {
+        cmd.arg("--find-links").arg(d);
+    }
+}
+
+/// Upgrade pip in a new venv. A failure is a warning: the venv's own pip still works.
+pub fn upgrade_pip(venv: &Path, inst: &Installer) {
+    let mut cmd = Command::new(venv.join("bin").join("python"));
+    cmd.args(["-m", "pip", "install", "--upgrade", "pip"]);
+    if inst.quiet {
+        cmd.arg("-q");
+    }
+    pip_network_args(&mut cmd, inst);
+    prepare(&mut cmd, Some(venv));
+    if let Err(f) = report(
+        "upgrading pip",
+        exit_codes::INSTALL_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
+    ) {
+        eprintln!(
+            "venv-bootstrap: warning: {} (continuing with the pip the venv has)",
+            f.message
+        );
+    }
+}
+
+/// Install the requirement files (with the constraint files) into the venv.
+pub fn install(
+    venv: &Path,
+    inst: &Installer,
+    reqs: &[PathBuf],
+    cons: &[PathBuf],
+) -> Result<(), Failure> {
+    let python = venv.join("bin").join("python");
+    let mut cmd = match &inst.uv {
+        Some(uv) => {
+            let mut c = Command::new(uv);
+            c.args(["pip", "install", "--python"]).arg(&python);
+            if inst.offline {
+                c.args(["--offline", "--no-index"]);
+            }
+            if let Some(d) = &inst.find_links {
+                c.arg("--find-links").arg(d);
+            }
+            c
+        }
+        None => {
+            let mut c = Command::new(&python);
+            c.args(["-m", "pip", "install"]);
+            pip_network_args(&mut c, inst);
+            c
+        }
+    };
+    if inst.quiet {
+        cmd.arg("-q");
+    }
+    for r in reqs {
+        cmd.arg("-r").arg(r);
+    }
+    for c in cons {
+        cmd.arg("-c").arg(c);
+    }
+    prepare(&mut cmd, Some(venv));
+    let what = format!("{} install", inst.name());
+    report(
+        &what,
+        exit_codes::INSTALL_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
+    )
+}

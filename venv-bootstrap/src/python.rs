@@ -1,0 +1,88 @@
+//! The interpreter a venv is built from: finding it, and telling whether it changed without
+//! running it.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The requested interpreter, found.
+#[derive(Debug, Clone)]
+pub struct Python {
+    /// The path as found (on PATH, or as given), absolute.
+    pub path: PathBuf,
+    /// `dev:ino:size:mtime` of the file the path resolves to. If this is unchanged, the
+    /// interpreter is the same one; only when it changed is Python run to compare versions.
+    pub identity: String,
+}
+
+/// Find `requested` (a path, or a name looked up on PATH, skipping `skip_dir`: the venv's own
+/// `bin`, which an activated shell puts first).
+pub fn find(requested: Option<&Path>, skip_dir: &Path) -> Result<Python, String> {
+    let name = requested.unwrap_or(Path::new("python3"));
+    let path = if name.components().count() > 1 {
+        absolute(name)
+    } else {
+        search_path(name.as_os_str(), skip_dir)
+            .ok_or_else(|| format!("no {} found on PATH (use --python PATH)", name.display()))?
+    };
+    let meta = fs::metadata(&path).map_err(|e| format!("Python {}: {e}", path.display()))?;
+    if !meta.is_file() || meta.permissions().mode() & 0o111 == 0 {
+        return Err(format!("Python {}: not an executable file", path.display()));
+    }
+    Ok(Python {
+        identity: identity(&meta),
+        path,
+    })
+}
+
+fn identity(m: &fs::Metadata) -> String {
+    format!(
+        "{}:{}:{}:{}.{}",
+        m.dev(),
+        m.ino(),
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec()
+    )
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| p.to_path_buf(), |d| d.join(p))
+    }
+}
+
+fn search_path(name: &OsStr, skip_dir: &Path) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .filter(|dir| !dir.as_os_str().is_empty() && dir != skip_dir)
+        .map(|dir| dir.join(name))
+        .find(|p| fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+}
+
+/// Ask the interpreter for its version (`3.11.7`). This runs Python, so it is only called
+/// when building, or when the interpreter's file changed.
+pub fn version(python: &Path) -> Result<String, String> {
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import sys; print('.'.join(map(str, sys.version_info[:3])))",
+        ])
+        .env_remove("PYTHONHOME")
+        .env_remove("PYTHONPATH")
+        .output()
+        .map_err(|e| format!("cannot run Python {}: {e}", python.display()))?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if !out.status.success() || text.is_empty() {
+        return Err(format!(
+            "Python {} did not report its version ({})",
+            python.display(),
+            out.status
+        ));
+    }
+    Ok(text)
+}

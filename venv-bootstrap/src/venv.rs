@@ -1,0 +1,239 @@
+//! Making the venv match: assess without running anything; if needed, take the lock, assess
+//! again (another process may have just done the work), then create, rebuild, install or
+//! re-stamp. The stamp is removed before any change and written last, so an interrupted run
+//! is never trusted.
+
+use crate::exit_codes;
+use crate::health::{self, State};
+use crate::install::{self, Installer};
+use crate::python::{self, Python};
+use crate::stamp::{self, PythonPart, Stamp};
+use crate::Failure;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Everything the venv is built from.
+pub struct Spec<'a> {
+    pub venv: &'a Path,
+    pub python: &'a Python,
+    pub installer: &'a Installer,
+    pub requirements: &'a [PathBuf],
+    pub constraints: &'a [PathBuf],
+    /// The rendered inputs section of the stamp.
+    pub inputs: &'a [u8],
+    pub upgrade_pip: bool,
+    pub force: bool,
+}
+
+/// The result of [`ensure`].
+pub enum Ensured {
+    /// Ready and stamped.
+    Ready,
+    /// The install failed; the venv exists but is not stamped (retried next time).
+    InstallFailed(Failure),
+}
+
+fn say(spec: &Spec, msg: &str) {
+    if !spec.installer.quiet {
+        eprintln!("venv-bootstrap: {msg}");
+    }
+}
+
+fn err(code: u8, msg: String) -> Failure {
+    Failure::new(code, msg)
+}
+
+/// Bring the venv up to date. Fast when it already is: no lock, no Python, no installer.
+pub fn ensure(spec: &Spec) -> Result<Ensured, Failure> {
+    let state = health::assess(spec.venv, spec.python, spec.inputs, spec.force);
+    if let State::UpToDate = state {
+        return Ok(Ensured::Ready);
+    }
+    if let State::NotAVenv(why) = state {
+        return Err(err(exit_codes::ERROR, why));
+    }
+    let lock = envfile::store::Locked::acquire(spec.venv).map_err(|e| {
+        err(
+            exit_codes::ERROR,
+            format!("{}: cannot take the lock: {e}", spec.venv.display()),
+        )
+    })?;
+    // Again, under the lock: a concurrent start may have built it while we waited.
+    let state = health::assess(spec.venv, spec.python, spec.inputs, spec.force);
+    let result = act(spec, state);
+    drop(lock);
+    result
+}
+
+fn act(spec: &Spec, state: State) -> Result<Ensured, Failure> {
+    let name = spec.venv.display().to_string();
+    match state {
+        State::UpToDate => Ok(Ensured::Ready),
+        State::NotAVenv(why) => Err(err(exit_codes::ERROR, why)),
+        State::Missing => build(spec, &format!("creating {name}")),
+        State::Rebuild(why) => {
+            say(spec, &format!("rebuilding {name}: {why}"));
+            remove_venv(spec.venv)?;
+            build(spec, &format!("creating {name}"))
+        }
+        State::PythonChanged(old) => {
+            let version = python::version(&spec.python.path)
+                .map_err(|e| err(exit_codes::PYTHON_FAILED, e))?;
+            if version != old.python.version {
+                say(
+                    spec,
+                    &format!(
+                        "rebuilding {name}: Python changed from {} to {version}",
+                        old.python.version
+                    ),
+                );
+                remove_venv(spec.venv)?;
+                return build(spec, &format!("creating {name}"));
+            }
+            // Same interpreter, touched on disk (reinstalled): keep the venv, refresh the stamp.
+            let python = PythonPart {
+                identity: spec.python.identity.clone(),
+                ..old.python.clone()
+            };
+            if old.inputs == spec.inputs {
+                write_stamp(
+                    spec.venv,
+                    &Stamp {
+                        python,
+                        inputs: old.inputs,
+                    },
+                )?;
+                return Ok(Ensured::Ready);
+            }
+            install_and_stamp(spec, python)
+        }
+        State::NeedsInstall => {
+            let old = Stamp::read(spec.venv)
+                .ok_or_else(|| err(exit_codes::ERROR, format!("{name}: stamp vanished")))?;
+            say(spec, &format!("updating {name}: the requirements changed"));
+            install_and_stamp(spec, old.python)
+        }
+    }
+}
+
+/// Delete a venv folder, but only one that is a venv (or that we began building).
+fn remove_venv(venv: &Path) -> Result<(), Failure> {
+    if !venv.join("pyvenv.cfg").is_file() && !venv.join(stamp::BUILDING).exists() {
+        return Err(err(
+            exit_codes::ERROR,
+            format!(
+                "{}: not a venv (no pyvenv.cfg); not deleting it",
+                venv.display()
+            ),
+        ));
+    }
+    // A process of an interrupted build (an orphaned ensurepip) may still be writing into
+    // it for a moment: try again briefly rather than fail the start.
+    let mut attempt = 0;
+    loop {
+        match fs::remove_dir_all(venv) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(_) if attempt < 20 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => {
+                return Err(err(
+                    exit_codes::ERROR,
+                    format!("{}: cannot remove: {e}", venv.display()),
+                ))
+            }
+        }
+    }
+}
+
+fn build(spec: &Spec, msg: &str) -> Result<Ensured, Failure> {
+    let version =
+        python::version(&spec.python.path).map_err(|e| err(exit_codes::PYTHON_FAILED, e))?;
+    say(
+        spec,
+        &format!("{msg} with {} ({version})", spec.python.path.display()),
+    );
+    let marker = spec.venv.join(stamp::BUILDING);
+    fs::create_dir_all(spec.venv)
+        .and_then(|()| fs::write(&marker, b""))
+        .map_err(|e| {
+            err(
+                exit_codes::ERROR,
+                format!("{}: cannot create: {e}", spec.venv.display()),
+            )
+        })?;
+    install::create_venv(&spec.python.path, spec.venv, spec.installer)?;
+    let interpreter = fs::canonicalize(spec.venv.join("bin").join("python")).map_err(|e| {
+        err(
+            exit_codes::PYTHON_FAILED,
+            format!(
+                "{}: the new venv has no working bin/python: {e}",
+                spec.venv.display()
+            ),
+        )
+    })?;
+    if spec.upgrade_pip && !spec.installer.offline && spec.installer.uv.is_none() {
+        install::upgrade_pip(spec.venv, spec.installer);
+    }
+    let python = PythonPart {
+        path: spec.python.path.to_string_lossy().into_owned(),
+        identity: spec.python.identity.clone(),
+        version,
+        interpreter: interpreter.to_string_lossy().into_owned(),
+    };
+    // The venv itself is complete: from here on a failure means "install again", not "rebuild".
+    write_stamp(
+        spec.venv,
+        &Stamp {
+            python: python.clone(),
+            inputs: PENDING.to_vec(),
+        },
+    )?;
+    let _ = fs::remove_file(spec.venv.join(stamp::BUILDING));
+    install_and_stamp(spec, python)
+}
+
+/// The inputs section while an install has not succeeded: matches no real inputs, so the next
+/// start installs again (and never rebuilds a venv just because pip failed).
+const PENDING: &[u8] = b"pending\n";
+
+fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure> {
+    // While the venv changes the stamp says "pending": an interrupted install is retried.
+    write_stamp(
+        spec.venv,
+        &Stamp {
+            python: python.clone(),
+            inputs: PENDING.to_vec(),
+        },
+    )?;
+    if !spec.requirements.is_empty() {
+        if let Err(f) = install::install(
+            spec.venv,
+            spec.installer,
+            spec.requirements,
+            spec.constraints,
+        ) {
+            return Ok(Ensured::InstallFailed(f));
+        }
+    }
+    write_stamp(
+        spec.venv,
+        &Stamp {
+            python,
+            inputs: spec.inputs.to_vec(),
+        },
+    )?;
+    Ok(Ensured::Ready)
+}
+
+fn write_stamp(venv: &Path, stamp: &Stamp) -> Result<(), Failure> {
+    let path = venv.join(stamp::FILE_NAME);
+    envfile::store::replace_file(&path, &stamp.render()).map_err(|e| {
+        err(
+            exit_codes::ERROR,
+            format!("{}: cannot write: {e}", path.display()),
+        )
+    })
+}
