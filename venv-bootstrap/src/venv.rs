@@ -183,15 +183,6 @@ fn build(spec: &Spec, msg: &str) -> Result<Ensured, Failure> {
         version,
         interpreter: interpreter.to_string_lossy().into_owned(),
     };
-    // The venv itself is complete: from here on a failure means "install again", not "rebuild".
-    write_stamp(
-        spec.venv,
-        &Stamp {
-            python: python.clone(),
-            inputs: PENDING.to_vec(),
-        },
-    )?;
-    let _ = fs::remove_file(spec.venv.join(stamp::BUILDING));
     install_and_stamp(spec, python)
 }
 
@@ -200,7 +191,9 @@ fn build(spec: &Spec, msg: &str) -> Result<Ensured, Failure> {
 const PENDING: &[u8] = b"pending\n";
 
 fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure> {
-    // While the venv changes the stamp says "pending": an interrupted install is retried.
+    // While the venv changes the stamp says "pending": an interrupted install is retried. After
+    // a creation, the venv itself is now complete, so its build marker goes: from here on a
+    // failure means "install again", not "rebuild".
     write_stamp(
         spec.venv,
         &Stamp {
@@ -208,6 +201,7 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
             inputs: PENDING.to_vec(),
         },
     )?;
+    let _ = fs::remove_file(spec.venv.join(stamp::BUILDING));
     if !spec.requirements.is_empty() {
         if let Err(f) = install::install(
             spec.venv,

@@ -1,0 +1,48 @@
+# ollama-chat against the fake server (no added delay): single-shot wall time vs curl and vs
+# the usual Python script (requests, non-streaming); streaming latency; memory on a 50 MB answer.
+set -euo pipefail
+. "$ROOT/bench/lib.sh"
+cd "$WORK"
+"$PYTHON" -c 'import requests' 2>/dev/null || "$PYTHON" -m pip install -q requests
+FAKE=$ROOT/target/release/fake-ollama
+start_fake() { # $@: fake-ollama args; sets URL and FAKE_PID
+    "$FAKE" "$@" > fake.url & FAKE_PID=$!
+    for _ in $(seq 50); do [ -s fake.url ] && break; sleep 0.1; done
+    URL=$(cat fake.url)
+}
+stop_fake() { kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; }
+trap stop_fake EXIT
+
+start_fake answer
+cat > chat.py <<PY
+import requests, sys
+r = requests.post("$URL/api/chat", json={"model": "m", "stream": False, "messages": [{"role": "user", "content": "hi"}]})
+print(r.json()["message"]["content"])
+PY
+compare "single-shot 'hi' (targets: <=1.5x curl, >=10x faster than Python)" \
+    "$BIN/ollama-chat --url $URL -m m hi" \
+    "curl -s -X POST $URL/api/chat -d '{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'" \
+    "$PYTHON chat.py"
+stop_fake
+
+start_fake timestamps 300
+"$PYTHON" - "$BIN/ollama-chat" "$URL" <<'PY'
+import statistics, subprocess, sys, time
+p = subprocess.Popen([sys.argv[1], "--url", sys.argv[2], "-m", "m", "go"], stdout=subprocess.PIPE, bufsize=0)
+lat = []
+for line in p.stdout:
+    line = line.strip()
+    if line.isdigit():
+        lat.append((time.time_ns() - int(line)) / 1e6)
+p.wait()
+lat.sort()
+print(f"  streaming latency, server write -> our stdout, {len(lat)} chunks (target: median < 1 ms)")
+print(f"    median {statistics.median(lat):.3f} ms   p90 {lat[int(len(lat) * 0.9)]:.3f} ms   max {lat[-1]:.3f} ms")
+PY
+stop_fake
+
+start_fake huge 50
+/usr/bin/time -f "%M" -o rss.txt "$BIN/ollama-chat" --url "$URL" -m m go > answer.txt
+echo "  memory, single-shot 50 MB streamed answer (target: peak RSS < 16 MB)"
+echo "    peak RSS $(( $(cat rss.txt) / 1024 )) MB for $(( $(stat -c %s answer.txt) / 1000000 )) MB of answer"
+stop_fake

@@ -1,0 +1,65 @@
+//! Conversations on disk: a JSON array of `{role, content}` messages (Ollama's format), read
+//! before a call and written, atomically, after a successful answer.
+
+use crate::api::Message;
+use crate::exit_codes;
+use crate::Failure;
+use serde_json::Value;
+use std::path::Path;
+
+/// Read a conversation file. A missing file is an empty conversation; an unreadable or
+/// malformed one is an error (and is left untouched).
+pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
+    let bad = |m: String| Failure::new(exit_codes::USAGE, format!("{}: {m}", path.display()));
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing_ok => return Ok(Vec::new()),
+        Err(e) => return Err(bad(e.to_string())),
+    };
+    if text.trim().is_empty() && missing_ok {
+        return Ok(Vec::new());
+    }
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not a JSON conversation ({e})")))?;
+    let Value::Array(items) = v else {
+        return Err(bad("not a JSON array of messages".into()));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let role = m.get("role").and_then(Value::as_str);
+            let content = m.get("content").and_then(Value::as_str);
+            match (role, content) {
+                (Some(r), Some(c)) => Ok(Message::new(r, c)),
+                _ => Err(bad(format!("message {} has no role or content", i + 1))),
+            }
+        })
+        .collect()
+}
+
+/// Write a conversation file atomically (temp file, fsync, rename): a crash never leaves half
+/// a conversation. A new file is 0600: conversations can hold secrets.
+pub fn save(path: &Path, messages: &[Message]) -> Result<(), Failure> {
+    let list: Vec<Value> = messages.iter().map(Message::to_json).collect();
+    let mut text =
+        serde_json::to_string_pretty(&Value::Array(list)).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    let real = envfile::store::resolve(path)
+        .map_err(|e| Failure::new(exit_codes::USAGE, format!("{}: {e}", path.display())))?;
+    envfile::store::replace_file(&real, text.as_bytes()).map_err(|e| {
+        Failure::new(
+            exit_codes::USAGE,
+            format!("{}: cannot write: {e}", path.display()),
+        )
+    })
+}
+
+/// Put `system` first, replacing a system message already there.
+pub fn set_system(messages: &mut Vec<Message>, system: &str) {
+    if messages.first().is_some_and(|m| m.role == "system") {
+        messages[0].content = system.to_string();
+    } else {
+        messages.insert(0, Message::new("system", system));
+    }
+}

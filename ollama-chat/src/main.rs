@@ -1,0 +1,230 @@
+//! ollama-chat: chat with a local LLM from the shell. See `cli.rs` for the interface.
+
+mod api;
+mod cli;
+mod config;
+mod exit_codes;
+mod history;
+mod http;
+mod interrupt;
+mod repl;
+mod stream;
+
+use api::Message;
+use clap::Parser;
+use cli::Cli;
+use config::{Api, Config};
+pub use envfile::Failure;
+use serde_json::Value;
+use std::io::{self, IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::from(exit_codes::SUCCESS),
+        Err(f) => f.report("ollama-chat"),
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    let config = config::resolve(cli)?;
+    let client = http::Client::new(Duration::from_secs(cli.timeout.max(1)));
+    if cli.list {
+        return list_models(&client, &config, cli.json);
+    }
+    let format = read_format(cli.format.as_deref())?;
+    let repl = cli.interactive || (cli.prompt.is_empty() && io::stdin().is_terminal());
+    // Read the message before anything slow, so a pipe is drained even if the server is down.
+    let message = if repl { None } else { Some(read_message(cli)?) };
+    let model = match &config.model {
+        Some(m) => m.clone(),
+        None => return Err(no_model(&client, &config)),
+    };
+    let mut messages = match &cli.history {
+        Some(path) => history::load(path, true)?,
+        None => Vec::new(),
+    };
+    if let Some(system) = &cli.system {
+        history::set_system(&mut messages, system);
+    }
+    let turn = stream::Turn {
+        config: &config,
+        model: &model,
+        messages: &[],
+        stream: !cli.no_stream,
+        format: format.as_ref(),
+        keep_alive: cli.keep_alive.as_deref(),
+        think: cli.think,
+        json: cli.json,
+        stats: cli.stats,
+        keep_text: cli.history.is_some(),
+    };
+    let Some(message) = message else {
+        let repl = repl::Repl {
+            turn_template: turn,
+            model: model.clone(),
+            messages,
+            history_file: cli.history.as_deref(),
+        };
+        return repl.run(&client);
+    };
+
+    messages.push(Message::new("user", message));
+    interrupt::catch();
+    let result = stream::run(
+        &client,
+        &stream::Turn {
+            messages: &messages,
+            ..turn.clone_settings()
+        },
+    );
+    interrupt::restore();
+    match result {
+        Ok(answer) => {
+            if let Some(path) = &cli.history {
+                messages.push(Message::new("assistant", answer));
+                history::save(path, &messages)?;
+            }
+            Ok(())
+        }
+        Err(stream::Stop::Failed(f)) => Err(f),
+        Err(stream::Stop::Cancelled) => {
+            Err(Failure::new(exit_codes::INTERRUPTED, "interrupted".into()))
+        }
+        Err(stream::Stop::OutputClosed) => Ok(()),
+    }
+}
+
+/// The user message: the PROMPT words; and standard input when it is not a terminal (after a
+/// blank line when there is a PROMPT too).
+fn read_message(cli: &Cli) -> Result<String, Failure> {
+    let prompt = cli.prompt.join(" ");
+    let mut input = String::new();
+    if !io::stdin().is_terminal() {
+        io::stdin().read_to_string(&mut input).map_err(|e| {
+            Failure::new(
+                exit_codes::USAGE,
+                format!("cannot read standard input: {e}"),
+            )
+        })?;
+    }
+    let message = match (prompt.is_empty(), input.is_empty()) {
+        (false, false) => format!("{prompt}\n\n{input}"),
+        (false, true) => prompt,
+        (true, _) => input,
+    };
+    if message.trim().is_empty() {
+        return Err(Failure::new(
+            exit_codes::USAGE,
+            "nothing to send: give a PROMPT or pipe text in (see --help)".into(),
+        ));
+    }
+    Ok(message)
+}
+
+/// `--format json`, or a JSON schema file.
+fn read_format(arg: Option<&str>) -> Result<Option<Value>, Failure> {
+    let Some(arg) = arg else { return Ok(None) };
+    if arg == "json" {
+        return Ok(Some(Value::from("json")));
+    }
+    let text = std::fs::read_to_string(arg)
+        .map_err(|e| Failure::new(exit_codes::USAGE, format!("--format {arg}: {e}")))?;
+    let schema: Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::new(exit_codes::USAGE, format!("--format {arg}: not JSON ({e})")))?;
+    Ok(Some(schema))
+}
+
+/// The installed models: names, or (with `full`) name, size and date.
+fn installed(client: &http::Client, config: &Config) -> Result<(Value, String), Failure> {
+    let base = config::base_url(&config.endpoint);
+    let url = match config.api {
+        Api::Ollama => format!("{base}/api/tags"),
+        Api::OpenAi => format!("{base}/v1/models"),
+    };
+    let (status, body) = client
+        .get(&url)
+        .map_err(|t| stream::transport_error(&t, &config.endpoint, false))?;
+    if status >= 400 {
+        return Err(stream::status_error(status, &body, "", &url));
+    }
+    let v: Value = serde_json::from_str(&body)
+        .map_err(|e| Failure::new(exit_codes::PROTOCOL, format!("{url}: not JSON ({e})")))?;
+    Ok((v, body))
+}
+
+fn model_rows(v: &Value) -> Vec<(String, String, String)> {
+    let list = v
+        .get("models")
+        .or_else(|| v.get("data"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    list.iter()
+        .map(|m| {
+            let name = m
+                .get("name")
+                .or_else(|| m.get("id"))
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
+            let size = m
+                .get("size")
+                .and_then(Value::as_u64)
+                .map_or(String::new(), human_size);
+            let date = m
+                .get("modified_at")
+                .and_then(Value::as_str)
+                .map_or(String::new(), |d| d.chars().take(10).collect());
+            (name, size, date)
+        })
+        .collect()
+}
+
+fn human_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.0} MB", b / 1e6)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+fn list_models(client: &http::Client, config: &Config, json: bool) -> Result<(), Failure> {
+    let (v, body) = installed(client, config)?;
+    let mut out = io::stdout().lock();
+    let written = if json {
+        writeln!(out, "{}", body.trim())
+    } else {
+        model_rows(&v)
+            .iter()
+            .try_for_each(|(n, s, d)| writeln!(out, "{n:<40} {s:>9}  {d}"))
+    };
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(exit_codes::USAGE, format!("stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// No model configured: say how to set one, listing what is installed when the server answers.
+fn no_model(client: &http::Client, config: &Config) -> Failure {
+    let hint = "give -m NAME, or set OLLAMA_MODEL (in the environment or .env)";
+    let names = installed(client, config)
+        .map(|(v, _)| model_rows(&v).into_iter().map(|r| r.0).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let msg = if names.is_empty() {
+        format!("no model configured: {hint}")
+    } else {
+        format!(
+            "no model configured: {hint}; installed: {}",
+            names.join(", ")
+        )
+    };
+    Failure::new(exit_codes::USAGE, msg)
+}

@@ -1,0 +1,231 @@
+//! The interactive loop: `>>> ` and all other chrome on the terminal (stderr), answers on
+//! stdout, the conversation kept across turns. At a terminal, lines are edited with rustyline
+//! (arrows, recall); with `-i` and piped input, lines are read from stdin, so it can be scripted.
+
+use crate::api::Message;
+use crate::history;
+use crate::interrupt;
+use crate::stream::{self, Stop, Turn};
+use crate::Failure;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::Path;
+
+const HELP: &str = "\
+Commands:
+  /help            this help
+  /clear           forget the conversation (the system message stays)
+  /system TEXT     set the system message
+  /model NAME      talk to another model
+  /save FILE       write the conversation to FILE (JSON)
+  /load FILE       read a conversation from FILE
+  \"\"\"              start or end a message of several lines
+  quit, exit, bye, /bye or Ctrl-D   leave
+Ctrl-C stops the answer being written.";
+
+/// Where lines come from.
+enum Input {
+    Terminal(rustyline::DefaultEditor),
+    Piped(io::StdinLock<'static>),
+}
+
+/// A line, the end of input, or Ctrl-C at the prompt.
+enum Read {
+    Line(String),
+    Eof,
+    Interrupted,
+}
+
+impl Input {
+    fn open() -> Input {
+        if io::stdin().is_terminal() {
+            let config = rustyline::Config::builder()
+                .behavior(rustyline::Behavior::PreferTerm)
+                .auto_add_history(true)
+                .build();
+            if let Ok(editor) = rustyline::DefaultEditor::with_config(config) {
+                return Input::Terminal(editor);
+            }
+        }
+        Input::Piped(io::stdin().lock())
+    }
+
+    fn read(&mut self, prompt: &str) -> Read {
+        match self {
+            Input::Terminal(ed) => match ed.readline(prompt) {
+                Ok(line) => Read::Line(line),
+                Err(rustyline::error::ReadlineError::Interrupted) => Read::Interrupted,
+                Err(_) => Read::Eof,
+            },
+            Input::Piped(stdin) => {
+                eprint!("{prompt}");
+                let _ = io::stderr().flush();
+                let mut line = String::new();
+                match stdin.read_line(&mut line) {
+                    Ok(0) | Err(_) => {
+                        eprintln!();
+                        Read::Eof
+                    }
+                    Ok(_) => Read::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+                }
+            }
+        }
+    }
+}
+
+/// What a line asks for.
+enum Action {
+    Send(String),
+    Leave,
+    Nothing,
+}
+
+/// The REPL's state.
+pub struct Repl<'a> {
+    pub turn_template: Turn<'a>,
+    pub model: String,
+    pub messages: Vec<Message>,
+    /// `--history`: saved after every successful turn.
+    pub history_file: Option<&'a Path>,
+}
+
+impl Repl<'_> {
+    /// Run until the user leaves. Failures of a turn are reported and the loop goes on.
+    pub fn run(mut self, client: &crate::http::Client) -> Result<(), Failure> {
+        let mut input = Input::open();
+        loop {
+            let line = match input.read(">>> ") {
+                Read::Line(l) => l,
+                Read::Eof => return Ok(()),
+                Read::Interrupted => {
+                    eprintln!("Use Ctrl-D or /bye to leave.");
+                    continue;
+                }
+            };
+            let text = match self.command(&line, &mut input) {
+                Action::Send(t) => t,
+                Action::Leave => return Ok(()),
+                Action::Nothing => continue,
+            };
+            self.messages.push(Message::new("user", text));
+            interrupt::catch();
+            let result = stream::run(
+                client,
+                &Turn {
+                    model: &self.model,
+                    messages: &self.messages,
+                    keep_text: true,
+                    ..self.turn_template.clone_settings()
+                },
+            );
+            interrupt::restore();
+            match result {
+                Ok(answer) => {
+                    self.messages.push(Message::new("assistant", answer));
+                    if let Some(path) = self.history_file {
+                        if let Err(f) = history::save(path, &self.messages) {
+                            eprintln!("ollama-chat: {}", f.message);
+                        }
+                    }
+                }
+                // A failed or cancelled turn leaves no dangling question in the conversation.
+                Err(stop) => {
+                    self.messages.pop();
+                    match stop {
+                        Stop::Failed(f) => eprintln!("ollama-chat: {}", f.message),
+                        Stop::Cancelled => eprintln!("(stopped)"),
+                        Stop::OutputClosed => return Ok(()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn command(&mut self, line: &str, input: &mut Input) -> Action {
+        let trimmed = line.trim();
+        let lower = trimmed.to_lowercase();
+        if ["quit", "exit", "bye", "/bye", "/quit", "/exit"].contains(&lower.as_str()) {
+            return Action::Leave;
+        }
+        if trimmed.is_empty() {
+            return Action::Nothing;
+        }
+        if let Some(rest) = trimmed.strip_prefix("\"\"\"") {
+            return self.multi_line(rest, input);
+        }
+        let (cmd, arg) = trimmed
+            .split_once(char::is_whitespace)
+            .map_or((trimmed, ""), |(c, a)| (c, a.trim()));
+        match cmd {
+            "/help" | "/?" => eprintln!("{HELP}"),
+            "/clear" => {
+                self.messages.retain(|m| m.role == "system");
+                eprintln!("Cleared the conversation.");
+            }
+            "/system" if !arg.is_empty() => {
+                history::set_system(&mut self.messages, arg);
+                eprintln!("Set the system message.");
+            }
+            "/model" if !arg.is_empty() => {
+                self.model = arg.to_string();
+                eprintln!("Now talking to {arg}.");
+            }
+            "/save" if !arg.is_empty() => match history::save(Path::new(arg), &self.messages) {
+                Ok(()) => eprintln!("Saved {} messages to {arg}.", self.messages.len()),
+                Err(f) => eprintln!("ollama-chat: {}", f.message),
+            },
+            "/load" if !arg.is_empty() => match history::load(Path::new(arg), false) {
+                Ok(m) => {
+                    eprintln!("Loaded {} messages from {arg}.", m.len());
+                    self.messages = m;
+                }
+                Err(f) => eprintln!("ollama-chat: {}", f.message),
+            },
+            "/system" | "/model" | "/save" | "/load" => {
+                eprintln!("{cmd} needs an argument (see /help)")
+            }
+            c if c.starts_with('/') => eprintln!("Unknown command {c} (see /help)"),
+            _ => return Action::Send(line.to_string()),
+        }
+        Action::Nothing
+    }
+
+    /// Lines between two `"""` lines are one message.
+    fn multi_line(&mut self, first: &str, input: &mut Input) -> Action {
+        if let Some(one) = first.strip_suffix("\"\"\"") {
+            return Action::Send(one.to_string());
+        }
+        let mut text = first.to_string();
+        loop {
+            match input.read("... ") {
+                Read::Line(l) => {
+                    if let Some(end) = l.strip_suffix("\"\"\"") {
+                        if !text.is_empty() || !end.is_empty() {
+                            text.push('\n');
+                        }
+                        text.push_str(end);
+                        let text = text.trim_start_matches('\n').to_string();
+                        return if text.trim().is_empty() {
+                            Action::Nothing
+                        } else {
+                            Action::Send(text)
+                        };
+                    }
+                    text.push('\n');
+                    text.push_str(&l);
+                }
+                Read::Eof => return Action::Leave,
+                Read::Interrupted => return Action::Nothing,
+            }
+        }
+    }
+}
+
+impl<'a> Turn<'a> {
+    /// The settings of a turn, without its messages (filled in per turn).
+    pub fn clone_settings(&self) -> Turn<'a> {
+        Turn {
+            messages: &[],
+            ..*self
+        }
+    }
+}

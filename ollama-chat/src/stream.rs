@@ -1,0 +1,321 @@
+//! One turn: send the conversation, write the answer as it arrives (flushed chunk by chunk,
+//! also into a pipe), and tell how it ended: whole, failed, cut off or cancelled.
+
+use crate::api::{self, Chunk, LineError, Message, Stats};
+use crate::config::{self, Api, Config};
+use crate::exit_codes;
+use crate::http::{Client, Event, Transport};
+use crate::interrupt;
+use crate::Failure;
+use serde_json::Value;
+use std::io::{self, IsTerminal, Write};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
+
+/// How to ask and how to show the answer.
+pub struct Turn<'a> {
+    pub config: &'a Config,
+    pub model: &'a str,
+    pub messages: &'a [Message],
+    pub stream: bool,
+    pub format: Option<&'a Value>,
+    pub keep_alive: Option<&'a str>,
+    pub think: bool,
+    /// Print the server's objects (NDJSON) instead of the text.
+    pub json: bool,
+    pub stats: bool,
+    /// Keep the answer's text (for a history); off in single-shot mode without one, so a huge
+    /// answer streams in constant memory.
+    pub keep_text: bool,
+}
+
+/// A turn that did not end with a whole answer.
+pub enum Stop {
+    Failed(Failure),
+    /// Ctrl-C.
+    Cancelled,
+    /// Our stdout was closed (`| head`): not an error.
+    OutputClosed,
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Self {
+        Stop::Failed(f)
+    }
+}
+
+/// Writes the answer: text to stdout, thinking to stderr (dimmed at a terminal).
+struct Output {
+    out: io::Stdout,
+    wrote: bool,
+    ends_with_newline: bool,
+    dim: bool,
+}
+
+impl Output {
+    fn text(&mut self, s: &str) -> Result<(), Stop> {
+        if s.is_empty() {
+            return Ok(());
+        }
+        let mut out = self.out.lock();
+        let r = out.write_all(s.as_bytes()).and_then(|()| out.flush());
+        self.wrote = true;
+        self.ends_with_newline = s.ends_with('\n');
+        r.map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => Stop::OutputClosed,
+            _ => Stop::Failed(Failure::new(
+                exit_codes::USAGE,
+                format!("cannot write to stdout: {e}"),
+            )),
+        })
+    }
+
+    fn thinking(&self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let mut err = io::stderr().lock();
+        let _ = if self.dim {
+            write!(err, "\x1b[2m{s}\x1b[0m")
+        } else {
+            write!(err, "{s}")
+        };
+    }
+
+    /// End the answer with one newline (also a partial one, before an error is reported).
+    fn finish(&mut self) -> Result<(), Stop> {
+        if self.wrote && !self.ends_with_newline {
+            self.text("\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// Ask and stream. Returns the answer's text (empty unless `keep_text`).
+pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
+    let cfg = turn.config;
+    let body = api::body(
+        cfg.api,
+        &api::Request {
+            model: turn.model,
+            messages: turn.messages,
+            stream: turn.stream,
+            options: &cfg.options,
+            format: turn.format,
+            keep_alive: turn.keep_alive,
+            think: turn.think,
+        },
+    );
+    let bearer = if cfg.api == Api::OpenAi {
+        cfg.api_key.as_deref()
+    } else {
+        None
+    };
+    let rx = client.post(&cfg.endpoint, body.to_string(), bearer, turn.stream);
+    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = Output {
+        out: io::stdout(),
+        wrote: false,
+        ends_with_newline: false,
+        dim: color,
+    };
+    let mut answer = String::new();
+    let mut finished = false;
+    let mut reason: Option<String> = None;
+    let mut stats: Option<Stats> = None;
+    let mut n = 0;
+    let fail = |out: &mut Output, f: Failure| -> Result<String, Stop> {
+        out.finish()?;
+        Err(Stop::Failed(f))
+    };
+    loop {
+        if interrupt::take() {
+            out.finish()?;
+            return Err(Stop::Cancelled);
+        }
+        let event = match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => {
+                Event::Failed(Transport::Cut("the reader stopped".into()))
+            }
+        };
+        match event {
+            Event::Started { content_type } => {
+                if cfg.api == Api::Ollama && content_type.starts_with("text/event-stream") {
+                    let msg =
+                        "the server sent an SSE stream (OpenAI protocol) to an Ollama endpoint; \
+                               use a /v1/chat/completions URL or --api openai";
+                    return fail(&mut out, Failure::new(exit_codes::PROTOCOL, msg.into()));
+                }
+            }
+            Event::Status(code, text) => {
+                return fail(
+                    &mut out,
+                    status_error(code, &text, turn.model, &cfg.endpoint),
+                )
+            }
+            Event::Failed(t) => {
+                let f = transport_error(&t, &cfg.endpoint, out.wrote);
+                return fail(&mut out, f);
+            }
+            Event::End if finished => break,
+            Event::End => {
+                return fail(
+                    &mut out,
+                    Failure::new(
+                        exit_codes::PROTOCOL,
+                        "the answer was cut off: the reply ended before its final chunk".into(),
+                    ),
+                )
+            }
+            Event::Line(line) => {
+                n += 1;
+                let parsed = match cfg.api {
+                    Api::Ollama => api::parse_ollama(&line, n),
+                    Api::OpenAi => api::parse_openai(&line, n, !turn.stream),
+                };
+                let chunk: Chunk = match parsed {
+                    Ok(Some(c)) => c,
+                    Ok(None) => continue,
+                    Err(LineError::Server(msg)) => {
+                        return fail(
+                            &mut out,
+                            Failure::new(
+                                exit_codes::SERVER_ERROR,
+                                format!("server error: {}", one_line(&msg)),
+                            ),
+                        )
+                    }
+                    Err(LineError::Protocol(msg)) => {
+                        return fail(&mut out, Failure::new(exit_codes::PROTOCOL, msg))
+                    }
+                };
+                if turn.json {
+                    if let Some(raw) = &chunk.raw {
+                        out.text(raw)?;
+                        out.text("\n")?;
+                    }
+                } else {
+                    out.thinking(&chunk.thinking);
+                    out.text(&chunk.content)?;
+                }
+                if turn.keep_text {
+                    answer.push_str(&chunk.content);
+                }
+                reason = chunk.done_reason.or(reason);
+                stats = chunk.stats.or(stats);
+                finished |= chunk.done;
+            }
+        }
+    }
+    if !turn.json {
+        out.finish()?;
+    }
+    if reason.as_deref() == Some("length") {
+        eprintln!("ollama-chat: warning: the answer was cut at the token limit (raise num_predict / max_tokens)");
+    }
+    if turn.stats {
+        print_stats(stats.as_ref());
+    }
+    Ok(answer)
+}
+
+/// The first line of a server's text, shortened: error bodies can be whole HTML pages.
+fn one_line(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or("").trim();
+    let mut s: String = line.chars().take(300).collect();
+    if line.chars().count() > 300 {
+        s.push('…');
+    }
+    s
+}
+
+/// An HTTP error status, as one line with a hint.
+pub fn status_error(code: u16, body: &str, model: &str, endpoint: &str) -> Failure {
+    let json: Option<Value> = serde_json::from_str(body).ok();
+    let text = json.as_ref().and_then(api::error_text);
+    match (code, text) {
+        (404, Some(t)) if t.contains("not found") => Failure::new(
+            exit_codes::MODEL_NOT_FOUND,
+            format!("{} (run: ollama pull {model})", one_line(&t)),
+        ),
+        (404, None) => Failure::new(
+            exit_codes::SERVER_ERROR,
+            format!(
+                "HTTP 404 from {endpoint} ({}): wrong URL, or not an Ollama server",
+                one_line(body)
+            ),
+        ),
+        (401 | 403, t) => Failure::new(
+            exit_codes::SERVER_ERROR,
+            format!(
+                "HTTP {code}: {} (is OPENAI_API_KEY set and valid?)",
+                one_line(&t.unwrap_or_default())
+            ),
+        ),
+        (503, t) => Failure::new(
+            exit_codes::SERVER_ERROR,
+            format!(
+                "server busy (HTTP 503): {}",
+                one_line(&t.unwrap_or_else(|| body.to_string()))
+            ),
+        ),
+        (_, Some(t)) if t.contains("does not support thinking") => Failure::new(
+            exit_codes::SERVER_ERROR,
+            format!(
+                "server error (HTTP {code}): {} (drop --think)",
+                one_line(&t)
+            ),
+        ),
+        (_, t) => Failure::new(
+            exit_codes::SERVER_ERROR,
+            format!(
+                "server error (HTTP {code}): {}",
+                one_line(&t.unwrap_or_else(|| body.to_string()))
+            ),
+        ),
+    }
+}
+
+/// A transport failure, as one line with a hint.
+pub fn transport_error(t: &Transport, endpoint: &str, partial: bool) -> Failure {
+    let base = config::base_url(endpoint);
+    match t {
+        Transport::Refused(_) => Failure::new(
+            exit_codes::UNREACHABLE,
+            format!("cannot connect to {base}: connection refused (is the server running? try: ollama serve)"),
+        ),
+        Transport::NotResolved(_) => Failure::new(
+            exit_codes::UNREACHABLE,
+            format!("cannot connect to {base}: the host name does not resolve"),
+        ),
+        Transport::ConnectTimeout => Failure::new(exit_codes::UNREACHABLE, format!("cannot connect to {base}: timed out")),
+        Transport::FirstByteTimeout => Failure::new(
+            exit_codes::TIMEOUT,
+            format!("no reply from {base} within the timeout (a model still loading? raise --timeout)"),
+        ),
+        Transport::Stalled => Failure::new(exit_codes::TIMEOUT, "the answer stalled: nothing arrived within the timeout".into()),
+        Transport::Cut(why) if partial => Failure::new(exit_codes::PROTOCOL, format!("the answer was cut off: the connection broke ({why})")),
+        Transport::Cut(why) => Failure::new(exit_codes::PROTOCOL, format!("the connection to {base} broke: {why}")),
+        Transport::Other(why) => Failure::new(exit_codes::UNREACHABLE, format!("cannot talk to {base}: {why}")),
+    }
+}
+
+fn print_stats(stats: Option<&Stats>) {
+    let Some(s) = stats else {
+        eprintln!("ollama-chat: no statistics in the reply");
+        return;
+    };
+    let secs = |ns: Option<u64>| ns.map_or("-".to_string(), |n| format!("{:.3} s", n as f64 / 1e9));
+    let count = |c: Option<u64>| c.map_or("-".to_string(), |n| n.to_string());
+    let rate = match (s.answer_tokens, s.eval_duration) {
+        (Some(t), Some(d)) if d > 0 => format!("{:.2} tokens/s", t as f64 / d as f64 * 1e9),
+        _ => "-".to_string(),
+    };
+    eprintln!("prompt tokens:  {}", count(s.prompt_tokens));
+    eprintln!("answer tokens:  {}", count(s.answer_tokens));
+    eprintln!("answer rate:    {rate}");
+    eprintln!("load time:      {}", secs(s.load_duration));
+    eprintln!("total time:     {}", secs(s.total_duration));
+}
