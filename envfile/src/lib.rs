@@ -10,11 +10,13 @@
 //! - [`encode`]: values to text that dotenvy, python-dotenv and sh read back exactly.
 //! - [`edit`]: lossless edits: replace, remove or append entries, every other byte kept.
 //! - [`failure`]: one-line error and exit code, the same way in every tool.
+//! - [`generate`]: `--generate man|complete-bash|complete-zsh|complete-fish` for every tool.
 //! - [`store`]: lock, atomic durable replace, symlinks followed, mode and owner kept.
 
 pub mod edit;
 pub mod encode;
 pub mod failure;
+pub mod generate;
 pub mod lines;
 pub mod read;
 pub mod store;

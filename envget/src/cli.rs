@@ -44,6 +44,10 @@ Exit status:
     envget [-f FILE]... [--format FMT]\n       \
     envget [-f FILE]... -- COMMAND [ARGS]...")]
 pub struct Cli {
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, hide = true, value_name = "KIND")]
+    pub generate: Option<envfile::generate::Generate>,
+
     /// Read FILE (default ./.env); repeat for more, later files win; `-` is standard input
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<PathBuf>,

@@ -16,6 +16,9 @@ pub use envfile::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(kind) = cli.generate {
+        return envfile::generate::print(kind, <Cli as clap::CommandFactory>::command());
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(f) => f.report("envget"),

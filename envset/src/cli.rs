@@ -44,6 +44,10 @@ Exit status:
     envset [-f FILE] -u KEY...\n       \
     envset [-f FILE] --from-example EXAMPLE")]
 pub struct Cli {
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, hide = true, value_name = "KIND")]
+    pub generate: Option<envfile::generate::Generate>,
+
     /// The file to write (created 0600 if missing)
     #[arg(
         short = 'f',

@@ -18,6 +18,9 @@ pub use envfile::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(kind) = cli.generate {
+        return envfile::generate::print(kind, <Cli as clap::CommandFactory>::command());
+    }
     match run(&cli) {
         Ok(()) => ExitCode::from(exit_codes::SUCCESS),
         Err(f) => f.report("envset"),

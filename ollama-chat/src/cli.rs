@@ -42,6 +42,10 @@ Exit status:
 #[derive(Parser, Debug)]
 #[command(name = "ollama-chat", version, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, hide = true, value_name = "KIND")]
+    pub generate: Option<envfile::generate::Generate>,
+
     /// The message (words are joined by spaces)
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,

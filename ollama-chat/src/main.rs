@@ -22,6 +22,9 @@ use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(kind) = cli.generate {
+        return envfile::generate::print(kind, <Cli as clap::CommandFactory>::command());
+    }
     match run(&cli) {
         Ok(()) => ExitCode::from(exit_codes::SUCCESS),
         Err(f) => f.report("ollama-chat"),

@@ -79,3 +79,41 @@ pub fn dotenv_values(paths: &[PathBuf], env: &[(&str, &str)]) -> Vec<Values> {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("python output: {e}"));
     parsed
 }
+
+/// A folder holding a python-dotenv wheel (downloaded once from PyPI into `target/`), for
+/// offline installs (`--find-links`) in the example-project tests.
+pub fn dotenv_wheels() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = super::workspace_root().join("target").join("test-wheels");
+        fs::create_dir_all(&root).unwrap_or_else(|e| panic!("mkdir {}: {e}", root.display()));
+        let lock = File::create(root.join(".lock")).unwrap_or_else(|e| panic!("lock file: {e}"));
+        lock.lock().unwrap_or_else(|e| panic!("lock: {e}"));
+        let has_wheel = fs::read_dir(&root)
+            .map(|d| {
+                d.flatten().any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with("python_dotenv-")
+                })
+            })
+            .unwrap_or(false);
+        if !has_wheel {
+            run(Command::new(python())
+                .args([
+                    "-m",
+                    "pip",
+                    "download",
+                    "-q",
+                    "--no-deps",
+                    "--only-binary",
+                    ":all:",
+                    "-d",
+                ])
+                .arg(&root)
+                .arg("python-dotenv")
+                .env_remove("PIP_FIND_LINKS"));
+        }
+        root
+    })
+}

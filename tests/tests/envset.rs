@@ -599,13 +599,17 @@ mod terminal {
         let dir = TestDir::new();
         let mut cmd = std::process::Command::new("sh");
         cmd.arg("-c")
-            .arg("stty echo; read x; echo done")
+            .arg("stty echo; echo ready; read x; echo done")
             .current_dir(dir.path());
         let mut p = spawn(cmd);
+        p.exp_string("ready").unwrap_or_else(|e| panic!("{e}"));
         p.send_line("visible-typing")
             .unwrap_or_else(|e| panic!("{e}"));
-        let screen = p.exp_string("done").unwrap_or_else(|e| panic!("{e}"));
-        assert!(screen.contains("visible-typing"), "{screen:?}");
+        let screen = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            screen.contains("visible-typing") && screen.contains("done"),
+            "{screen:?}"
+        );
     }
 
     fn exit_code(p: &PtySession) -> Option<i32> {

@@ -35,6 +35,10 @@ Exit status:
 #[derive(Parser, Debug)]
 #[command(name = "venv-bootstrap", version, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, hide = true, value_name = "KIND")]
+    pub generate: Option<envfile::generate::Generate>,
+
     /// The venv folder
     #[arg(long, value_name = "DIR", default_value = ".nix-venv")]
     pub venv: PathBuf,

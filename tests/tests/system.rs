@@ -1,0 +1,364 @@
+//! The whole chain, as a project uses it: the example project's Makefile targets and the dev
+//! shell's start-up hook (nix/shell-hook.sh), run for real with bash, make, the built tools, the
+//! machine's Python and pip (offline, from a local wheel dir), and the fake Ollama server.
+
+use e2e::fake_ollama::{FakeOllama, Reply};
+use e2e::{run_command, Output, TestDir};
+use serde_json::Value;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A copy of examples/python-project in a temp dir.
+fn example_project() -> TestDir {
+    let dir = TestDir::new();
+    let src = e2e::workspace_root().join("examples/python-project");
+    for entry in fs::read_dir(&src)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        fs::copy(entry.path(), dir.path().join(entry.file_name()))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    dir
+}
+
+/// An executable script in `dir/name`.
+fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(&path, body).unwrap_or_else(|e| panic!("{e}"));
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+/// A `python3` that logs each call, then runs Debian's Python: proves a warm start runs none.
+fn logging_python3(dir: &TestDir) -> PathBuf {
+    let bin = dir.path().join("fakebin");
+    let log = dir.path().join("python-calls.log");
+    script(
+        &bin,
+        "python3",
+        &format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec /usr/bin/python3 \"$@\"\n",
+            log.display()
+        ),
+    );
+    bin
+}
+
+fn calls(dir: &TestDir) -> String {
+    fs::read_to_string(dir.path().join("python-calls.log")).unwrap_or_default()
+}
+
+/// PATH with our tools (and `extra`) first.
+fn path_with(extra: &Path) -> String {
+    format!(
+        "{}:{}:{}",
+        extra.display(),
+        e2e::bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn sha256(text: &str) -> String {
+    let out = run_command(
+        Command::new("python3").args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())",
+            text,
+        ]),
+        None,
+    );
+    format!("sha256:{}", out.stdout.trim())
+}
+
+fn make(dir: &TestDir, args: &[&str], stdin: Option<&str>, venv_opts: &str) -> Output {
+    let mut cmd = Command::new("make");
+    cmd.arg("--no-print-directory")
+        .args(args)
+        .arg(format!("VENV_OPTS={venv_opts}"))
+        .current_dir(dir.path());
+    cmd.env("PATH", path_with(&dir.path().join("fakebin")));
+    for var in [
+        "OLLAMA_HOST",
+        "OLLAMA_API_URL",
+        "OLLAMA_MODEL",
+        "PIP_FIND_LINKS",
+        "PYTHONPATH",
+        "MAKEFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    run_command(&mut cmd, stdin.map(str::as_bytes))
+}
+
+const TOKEN: &str = "s3cr3t 'quoted' \"both\" #not-a-comment";
+
+#[test]
+fn the_example_projects_makefile_chains_the_tools() {
+    let server = FakeOllama::start(Reply::Echo);
+    let dir = example_project();
+    let python = logging_python3(&dir).join("python3");
+    let opts = format!(
+        "--python {} --offline --find-links {}",
+        python.display(),
+        e2e::python::dotenv_wheels().display()
+    );
+    let answers = format!("{}/api/chat\nqwen3\n{TOKEN}\n", server.url());
+
+    // A new user: make setup asks for the three keys (answers on stdin) and builds the venv.
+    let out = make(&dir, &["setup"], Some(&answers), &opts);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let env_file = dir.path().join(".env");
+    assert_eq!(
+        fs::metadata(&env_file)
+            .map(|m| m.permissions().mode() & 0o777)
+            .ok(),
+        Some(0o600)
+    );
+    let got = |key: &str| {
+        run_command(
+            Command::new(e2e::bin("envget"))
+                .args(["-f", ".env", key])
+                .current_dir(dir.path()),
+            None,
+        )
+        .stdout
+    };
+    assert_eq!(
+        got("OLLAMA_API_URL"),
+        format!("{}/api/chat\n", server.url())
+    );
+    assert_eq!(got("OLLAMA_MODEL"), "qwen3\n");
+    assert_eq!(got("EXAMPLE_API_TOKEN"), format!("{TOKEN}\n"));
+    assert!(!out.stdout.contains("s3cr3t") && !out.stderr.contains("s3cr3t"));
+    assert!(dir.path().join(".nix-venv/.venv-bootstrap-stamp").exists());
+
+    // A returning user: nothing asked, nothing printed, no Python, no pip.
+    fs::remove_file(dir.path().join("python-calls.log")).unwrap_or_else(|e| panic!("{e}"));
+    let out = make(&dir, &["setup"], None, &opts);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (Some(0), "", "")
+    );
+    assert_eq!(
+        calls(&dir),
+        "",
+        "a second make setup runs no Python and no pip"
+    );
+
+    // make ask: the model and URL come from .env.
+    let out = make(&dir, &["ask", "Q=why is the sky blue?"], None, &opts);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "echo: why is the sky blue?\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(server.last_chat()["model"], "qwen3");
+
+    // make run: python-dotenv in app.py sees exactly what envset wrote; so does its environment.
+    let out = make(&dir, &["run"], None, &opts);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    for section in ["dotenv", "environ"] {
+        assert_eq!(
+            v[section]["OLLAMA_API_URL"],
+            format!("{}/api/chat", server.url()),
+            "{section}"
+        );
+        assert_eq!(v[section]["OLLAMA_MODEL"], "qwen3", "{section}");
+        assert_eq!(v[section]["EXAMPLE_API_TOKEN"], sha256(TOKEN), "{section}");
+    }
+    assert_eq!(
+        v["venv"],
+        dir.path().join(".nix-venv").to_string_lossy().as_ref()
+    );
+}
+
+/// The hook as the flake runs it, with a fake `$SHELL` that records the environment it got.
+fn hook(dir: &TestDir, args: &[&str], stdin: Option<&str>) -> Output {
+    let record = dir.path().join("shell-env.txt");
+    let shell = script(
+        &dir.path().join("fakeshell"),
+        "myshell",
+        &format!(
+            "#!/bin/sh\nenv > '{}'\necho 'the shell ran'\n",
+            record.display()
+        ),
+    );
+    let mut cmd = Command::new("bash");
+    cmd.arg(e2e::workspace_root().join("nix/shell-hook.sh"))
+        .args(args)
+        .current_dir(dir.path());
+    cmd.env("PATH", path_with(&dir.path().join("fakebin")))
+        .env("SHELL", shell);
+    // pip reads these: installs come from the local wheel dir, with no index.
+    cmd.env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", e2e::python::dotenv_wheels());
+    cmd.env_remove("PYTHONPATH").env_remove("OLLAMA_HOST");
+    run_command(&mut cmd, stdin.map(str::as_bytes))
+}
+
+#[test]
+fn the_start_up_hook_asks_once_then_starts_the_shell_in_the_venv_in_milliseconds() {
+    let dir = example_project();
+    logging_python3(&dir);
+    let out = hook(&dir, &[], Some("\n\nmy-token\n"));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "the shell ran\n");
+    let recorded = fs::read_to_string(dir.path().join("shell-env.txt")).unwrap_or_default();
+    let venv = dir.path().join(".nix-venv");
+    assert!(
+        recorded.contains(&format!("VIRTUAL_ENV={}\n", venv.display())),
+        "{recorded}"
+    );
+    assert!(
+        recorded.contains(&format!("PATH={}/bin:", venv.display())),
+        "{recorded}"
+    );
+    let envget = |key: &str| {
+        run_command(
+            Command::new(e2e::bin("envget"))
+                .arg(key)
+                .current_dir(dir.path()),
+            None,
+        )
+        .stdout
+    };
+    assert_eq!(
+        envget("OLLAMA_MODEL"),
+        "llama3.1\n",
+        "Enter took the example's default"
+    );
+    assert_eq!(envget("EXAMPLE_API_TOKEN"), "my-token\n");
+
+    // Second start: asks nothing, prints nothing of its own, runs no Python.
+    fs::remove_file(dir.path().join("python-calls.log")).unwrap_or_else(|e| panic!("{e}"));
+    let out = hook(&dir, &[], None);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (Some(0), "the shell ran\n", "")
+    );
+    assert_eq!(calls(&dir), "");
+
+    // With a command, the hook runs it in the venv instead of the shell; its status passes.
+    let out = hook(
+        &dir,
+        &[
+            "python",
+            "-c",
+            "import dotenv, sys; print(sys.prefix); sys.exit(3)",
+        ],
+        None,
+    );
+    assert_eq!(
+        (out.code, out.stdout.trim()),
+        (Some(3), venv.to_string_lossy().as_ref()),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_failed_install_in_the_hook_warns_and_still_starts_the_shell() {
+    let dir = example_project();
+    logging_python3(&dir);
+    fs::write(
+        dir.path().join("requirements.txt"),
+        "no-such-package-xyz==1.0\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        dir.path().join(".env"),
+        "OLLAMA_API_URL=x\nOLLAMA_MODEL=y\nEXAMPLE_API_TOKEN=z\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = hook(&dir, &[], None);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "the shell ran\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("warning: pip install failed"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn every_tool_prints_its_man_page_and_completions() {
+    for tool in ["envget", "envset", "venv-bootstrap", "ollama-chat"] {
+        let run = |kind: &str| {
+            run_command(
+                Command::new(e2e::bin(tool)).args(["--generate", kind]),
+                None,
+            )
+        };
+        let man = run("man");
+        assert!(
+            man.stdout.starts_with(&format!(
+                ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {tool} 1"
+            )),
+            "{tool}: {}",
+            &man.stdout[..80.min(man.stdout.len())]
+        );
+        assert!(
+            run("complete-bash")
+                .stdout
+                .contains(&format!("complete -F _{}", tool.replace('-', "__"))),
+            "{tool} bash"
+        );
+        assert!(
+            run("complete-zsh")
+                .stdout
+                .starts_with(&format!("#compdef {tool}")),
+            "{tool} zsh"
+        );
+        assert!(
+            run("complete-fish")
+                .stdout
+                .contains(&format!("complete -c {tool}")),
+            "{tool} fish"
+        );
+        let help = run_command(Command::new(e2e::bin(tool)).arg("--help"), None);
+        assert!(
+            !help.stdout.contains("--generate"),
+            "{tool}: --generate is kept out of --help"
+        );
+    }
+}
+
+#[test]
+fn the_flake_references_files_that_exist_and_every_tool() {
+    let root = e2e::workspace_root();
+    let flake = fs::read_to_string(root.join("flake.nix")).unwrap_or_else(|e| panic!("{e}"));
+    for path in [
+        "./nix/shell-hook.sh",
+        "./examples/python-project",
+        "./Cargo.lock",
+        "./Cargo.toml",
+    ] {
+        assert!(flake.contains(path), "flake.nix names {path}");
+        assert!(root.join(path).exists(), "{path} exists");
+    }
+    assert!(
+        flake.contains("builtins.readFile ./nix/shell-hook.sh"),
+        "the hook is read from its file"
+    );
+    assert!(flake.contains(r#"tools = [ "envget" "envset" "venv-bootstrap" "ollama-chat" ];"#));
+    for tool in ["envget", "envset", "venv-bootstrap", "ollama-chat"] {
+        assert!(
+            e2e::bin(tool).exists(),
+            "{tool} is a binary of the workspace"
+        );
+    }
+    let template = fs::read_to_string(root.join("examples/python-project/flake.nix"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(template.contains("envtools.devShells.${system}.default"));
+}
