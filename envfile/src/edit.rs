@@ -63,12 +63,23 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
         };
         out.push_str(&body[pos..e.logical.span.start]);
         pos = e.logical.span.end;
-        if let Change::Set { encoded, .. } = change {
-            out.push_str(&body[e.logical.span.start..e.key_start]);
-            out.push_str(e.key);
-            out.push('=');
-            out.push_str(encoded);
-            out.push_str(&body[tail_start(body, &e.logical)..e.logical.span.end]);
+        match change {
+            Change::Set { encoded, .. } => {
+                out.push_str(&body[e.logical.span.start..e.key_start]);
+                out.push_str(e.key);
+                out.push('=');
+                out.push_str(encoded);
+                out.push_str(&body[tail_start(body, &e.logical)..e.logical.span.end]);
+            }
+            // Removing the first lines must not turn a stray U+FEFF at the start of the next
+            // line into a byte-order mark (which every reader would then drop): keep the
+            // removed line's ending, so that line stays where it was.
+            Change::Unset { .. } if out.len() == bom.len() && body[pos..].starts_with(BOM) => {
+                let removed = &body[e.logical.span.clone()];
+                let kept = removed.len() - removed.trim_end_matches(['\r', '\n']).len();
+                out.push_str(&removed[removed.len() - kept..]);
+            }
+            Change::Unset { .. } => {}
         }
     }
     out.push_str(&body[pos..]);
@@ -92,6 +103,52 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
         }
     }
     out
+}
+
+/// Whether appending new keys at the end of `text` keeps every existing line's meaning, and if
+/// not, why (naming the line). Two cases make it impossible: a quote left open (it swallows the
+/// rest of the file, so an appended key would become part of that value), and a last line that
+/// reads differently once a line ending follows it (a trailing space or `\\` at the very end).
+pub fn check_append(text: &str) -> Result<(), String> {
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    // First the missing final newline: dotenvy also leaves a line "open" when the text ends
+    // right after a space or a backslash.
+    if !body.is_empty() && !body.ends_with('\n') {
+        let with_eol = format!("{body}{}", line_ending(body));
+        let (before, after) = (read::parse_text(body), read::parse_text(&with_eol));
+        let same = before.problems.len() == after.problems.len()
+            && before.entries.len() == after.entries.len()
+            && before
+                .entries
+                .iter()
+                .zip(&after.entries)
+                .all(|(a, b)| a.key == b.key && a.value == b.value);
+        if !same {
+            let last = lines::iter(body).last().map_or(1, |l| l.line);
+            return Err(format!(
+                "{last}: the last line reads differently once a line ending follows it (it ends \
+                 in a space or a backslash); end the file with a newline first"
+            ));
+        }
+    }
+    if let Some(open) = lines::iter(body).find(|l| l.unterminated) {
+        return Err(format!(
+            "{}: a quote opened on this line is never closed, so a key added at the end would \
+             become part of that value; close the quote first",
+            open.line
+        ));
+    }
+    Ok(())
+}
+
+/// True when applying `changes` to `text` appends at least one new key.
+pub fn appends(text: &str, changes: &[Change]) -> bool {
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let found = locate(body, |key| changes.iter().any(|c| c.key() == key));
+    changes.iter().any(|c| match c {
+        Change::Set { key, .. } => !found.iter().any(|e| e.key == key),
+        Change::Unset { .. } => false,
+    })
 }
 
 /// What a key should read back as after the edit: its decoded value, or absent.
@@ -233,7 +290,16 @@ fn key_of<'t>(body: &'t str, l: &LogicalLine) -> Option<(&'t str, usize)> {
 /// Where the part of an entry's line that follows the value starts: the whitespace and inline
 /// comment dotenvy ignores, then the line ending. They are kept as they were.
 fn tail_start(body: &str, l: &LogicalLine) -> usize {
-    l.parsed.start + body[l.parsed.clone()].trim_end().len()
+    let parsed = &body[l.parsed.clone()];
+    let kept = parsed.trim_end();
+    // An odd run of backslashes escapes the whitespace after it (`A=x\ `): that character
+    // belongs to the value, not to the tail.
+    let backslashes = kept.len() - kept.trim_end_matches('\\').len();
+    let end = match parsed[kept.len()..].chars().next() {
+        Some(c) if backslashes % 2 == 1 => kept.len() + c.len_utf8(),
+        _ => kept.len(),
+    };
+    l.parsed.start + end
 }
 
 #[cfg(test)]
@@ -326,6 +392,115 @@ mod tests {
             value: None,
         }];
         assert_eq!(verify(old, &apply(old, &[unset("B")]), &gone), Ok(vec![]));
+    }
+
+    #[test]
+    fn appending_after_an_open_quote_or_a_meaningful_missing_newline_is_refused() {
+        assert!(check_append("A=1\nB='open\nC=2\n")
+            .unwrap_err()
+            .starts_with("2: a quote"));
+        assert!(check_append("A=1\nB=x ")
+            .unwrap_err()
+            .starts_with("2: the last line"));
+        assert_eq!(check_append("A=1\nB=x"), Ok(()));
+        assert_eq!(check_append(""), Ok(()));
+        assert!(appends("A=1\n", &[set("B", "2")]));
+        assert!(!appends("A=1\n", &[set("A", "2"), unset("C")]));
+    }
+
+    fn messy_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let atoms = prop::sample::select(vec![
+            "A",
+            "B",
+            "K",
+            "=",
+            "'",
+            "\"",
+            "\\",
+            "$",
+            "{",
+            "}",
+            "#",
+            " ",
+            "\n",
+            "\r\n",
+            "export ",
+            "é",
+            "\t",
+            "A=1\n",
+            "B='x y'\n",
+            "K=\"q\"\n",
+            "\u{feff}",
+        ]);
+        prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat())
+    }
+
+    fn change() -> impl proptest::strategy::Strategy<Value = (&'static str, &'static str, bool)> {
+        use proptest::prelude::*;
+        let key = prop::sample::select(vec!["A", "B", "K", "NEW"]);
+        let value = prop::sample::select(vec![
+            "",
+            "v",
+            "two words",
+            "it's",
+            "l1\nl2",
+            "$X",
+            "end\\",
+            "a\\\\b",
+            " # c",
+            "t\tb ",
+            "\"q\"",
+            "é",
+        ]);
+        (key, value, any::<bool>())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// envset's verify-before-replace never fires on an edit it attempts: whatever the file
+        /// holds, either the append check refuses it up front, or the edit reads back exactly.
+        #[test]
+        fn verification_accepts_every_edit_that_is_attempted(
+            text in messy_text(),
+            wanted in proptest::collection::vec(change(), 1..4),
+        ) {
+            std::env::remove_var("X");
+            let changes: Vec<Change> = wanted
+                .iter()
+                .map(|&(key, value, unset_it)| match unset_it {
+                    true => unset(key),
+                    false => set(key, &crate::encode::portable(value).unwrap_or_default()),
+                })
+                .collect();
+            if appends(&text, &changes) && check_append(&text).is_err() {
+                return Ok(());
+            }
+            let new = apply(&text, &changes);
+            let expect: Vec<Expect> = wanted
+                .iter()
+                .map(|&(key, value, unset_it)| Expect { key, value: (!unset_it).then_some(value) })
+                .collect();
+            let verdict = verify(&text, &new, &expect);
+            proptest::prop_assert!(verdict.is_ok(), "{:?} -> {:?}: {:?}", text, new, verdict);
+        }
+    }
+
+    #[test]
+    fn removing_the_first_line_never_makes_a_byte_order_mark() {
+        assert_eq!(apply("A=1\n\u{feff}\n", &[unset("A")]), "\n\u{feff}\n");
+        assert_eq!(
+            apply("A=1\r\nA=2\r\n\u{feff}X\r\n", &[unset("A")]),
+            "\r\n\u{feff}X\r\n"
+        );
+        assert_eq!(apply("A=1\nB=2\n", &[unset("A")]), "B=2\n");
+    }
+
+    #[test]
+    fn an_escaped_trailing_space_is_part_of_the_value_not_of_the_tail() {
+        assert_eq!(apply("A=x\\ ", &[set("A", "")]), "A=");
+        assert_eq!(apply("A=x\\  # c\n", &[set("A", "y")]), "A=y # c\n");
+        assert_eq!(apply("A=x\\\\ \n", &[set("A", "y")]), "A=y \n");
     }
 
     #[test]

@@ -249,6 +249,17 @@ fn unportable_values_are_refused_without_showing_them_unless_asked() {
 }
 
 #[test]
+fn a_nul_byte_is_always_refused() {
+    let dir = TestDir::new();
+    for args in [&["K"][..], &["--unportable", "K"]] {
+        let out = dir.run_stdin("envset", args, b"a\0b\n".as_slice());
+        assert_eq!(out.code, Some(1), "{args:?}");
+        assert!(out.stderr.contains("NUL"), "{}", out.stderr);
+    }
+    assert!(!dir.path().join(".env").exists());
+}
+
+#[test]
 fn invalid_key_names_are_refused() {
     let dir = TestDir::new();
     for key in ["9X=1", "A-B=1", "A.B=1", "=1", "A B=1"] {
@@ -630,6 +641,40 @@ mod terminal {
         assert_eq!(exit_code(&p), Some(0));
         assert!(!screen.contains("pty-secret-123"), "echoed: {screen:?}");
         assert_eq!(dir.read(".env"), b"API_KEY=pty-secret-123\n");
+    }
+
+    #[test]
+    fn an_empty_answer_with_no_old_value_asks_again() {
+        let dir = TestDir::new();
+        let mut p = spawn_envset(&dir, &["TOKEN"]);
+        p.exp_string("TOKEN: ").unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("").unwrap_or_else(|e| panic!("{e}"));
+        let screen = p.exp_string("TOKEN: ").unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            screen.contains("a value is required for TOKEN"),
+            "{screen:?}"
+        );
+        p.send_line("given").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exit_code(&p), Some(0));
+        assert_eq!(dir.read(".env"), b"TOKEN=given\n");
+    }
+
+    #[test]
+    fn visible_from_example_answers_are_echoed() {
+        let dir = TestDir::new();
+        dir.write(".env.example", "# Your model\nOLLAMA_MODEL=llama3.1\n");
+        let mut p = spawn_envset(&dir, &["--visible", "--from-example", ".env.example"]);
+        p.exp_string("OLLAMA_MODEL [llama3.1]: ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("mistral-visible")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rest = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            rest.contains("mistral-visible"),
+            "typed text is shown: {rest:?}"
+        );
+        assert_eq!(dir.read(".env"), b"OLLAMA_MODEL=mistral-visible\n");
     }
 
     #[test]

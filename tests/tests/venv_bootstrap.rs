@@ -442,6 +442,58 @@ fn a_folder_that_is_not_a_venv_is_never_touched() {
 }
 
 #[test]
+fn force_rebuilds_a_good_venv() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    dir.write(".nix-venv/marker-of-the-old-venv", "");
+    let out = vb(&dir, &["--force", "--", "true"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rebuilding") && out.stderr.contains("--force"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join(".nix-venv/marker-of-the-old-venv").exists());
+    assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+}
+
+#[test]
+fn online_installs_get_a_short_timeout_and_one_retry() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .map(|l| l.local_addr().map(|a| a.port()))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or(1);
+    let mut cmd = dir.command("venv-bootstrap");
+    cmd.args([
+        "--python",
+        PYTHON,
+        "--no-upgrade-pip",
+        "--installer",
+        "pip",
+        "-v",
+    ]);
+    cmd.env("PIP_INDEX_URL", format!("http://127.0.0.1:{closed}/simple"))
+        .env_remove("PIP_FIND_LINKS")
+        .env_remove("PYTHONPATH");
+    let out = run_command(&mut cmd, None);
+    assert_eq!(
+        out.code,
+        Some(4),
+        "an index that refuses connections fails the install: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("\"--timeout\" \"10\" \"--retries\" \"1\""),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn check_reports_without_changing_anything() {
     let dir = project();
     dir.write("requirements.txt", "tinypkg==1.0\n");
@@ -451,6 +503,11 @@ fn check_reports_without_changing_anything() {
     assert!(!dir.path().join(".nix-venv").exists());
     assert_eq!(vb(&dir, &[]).code, Some(0));
     assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+    // The index variables are inputs too: another index means another install.
+    let mut cmd = vb_command(&dir, PYTHON);
+    cmd.args(["--check"])
+        .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple");
+    assert_eq!(run_command(&mut cmd, None).code, Some(1));
 }
 
 #[test]
