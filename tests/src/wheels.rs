@@ -11,6 +11,11 @@ const SCRIPT: &str = include_str!("../fixtures/make_wheel.py");
 
 /// Write `<dir>/<name>-<version>-py3-none-any.whl`, a package whose `VERSION` is `version`.
 pub fn make_wheel(dir: &Path, name: &str, version: &str) {
+    make_wheel_requiring(dir, name, version, &[]);
+}
+
+/// As [`make_wheel`], for a package that depends on `requires` (`Requires-Dist` lines).
+pub fn make_wheel_requiring(dir: &Path, name: &str, version: &str, requires: &[&str]) {
     std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
     let status = Command::new("python3")
         .arg("-c")
@@ -18,6 +23,7 @@ pub fn make_wheel(dir: &Path, name: &str, version: &str) {
         .arg(dir)
         .arg(name)
         .arg(version)
+        .args(requires)
         .status()
         .unwrap_or_else(|e| panic!("python3: {e}"));
     assert!(status.success(), "building the test wheel failed");

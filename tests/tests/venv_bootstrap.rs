@@ -104,27 +104,41 @@ fn the_warm_path_runs_no_python_and_prints_nothing() {
     assert_eq!(calls(&dir), "", "no Python on the warm path");
 }
 
+/// `pip install PKG` inside the venv, by hand, from the local wheels.
+fn pip_by_hand(dir: &TestDir, package: &str) {
+    let pip = dir.path().join(".nix-venv/bin/pip");
+    let out = run_command(
+        std::process::Command::new(&pip)
+            .args(["install", "-q", "--no-index", "--find-links", "wheels"])
+            .arg(package)
+            .current_dir(dir.path()),
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+}
+
+/// The distributions installed in the venv, by name.
+fn installed(dir: &TestDir) -> Vec<String> {
+    let out = vb(
+        dir,
+        &[
+            "--",
+            "python",
+            "-c",
+            "from importlib import metadata as m; print(*sorted(d.metadata['Name'] for d in m.distributions()))",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.stdout.split_whitespace().map(str::to_string).collect()
+}
+
 #[test]
 fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
     let dir = project();
     dir.write("requirements.txt", "tinypkg==1.0\n");
     assert_eq!(vb(&dir, &[]).code, Some(0));
     // The user installs something by hand; warm starts must leave it alone.
-    let pip = dir.path().join(".nix-venv/bin/pip");
-    let out = run_command(
-        std::process::Command::new(&pip)
-            .args([
-                "install",
-                "-q",
-                "--no-index",
-                "--find-links",
-                "wheels",
-                "extrapkg",
-            ])
-            .current_dir(dir.path()),
-        None,
-    );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    pip_by_hand(&dir, "extrapkg");
     dir.write("requirements.txt", "tinypkg==2.0\n");
     let out = vb(&dir, SHOW);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
@@ -134,6 +148,7 @@ fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
         "{}",
         out.stderr
     );
+    assert!(!out.stderr.contains("removing"), "{}", out.stderr);
     let out = vb(
         &dir,
         &[
@@ -144,6 +159,88 @@ fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
         ],
     );
     assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("0.1\n", ""));
+}
+
+/// A project whose wheels also hold toppkg and handpkg, which both depend on deppkg.
+fn project_with_dependencies() -> TestDir {
+    let dir = project();
+    let wheels = dir.path().join("wheels");
+    e2e::wheels::make_wheel_requiring(&wheels, "toppkg", "1.0", &["deppkg"]);
+    e2e::wheels::make_wheel_requiring(&wheels, "handpkg", "1.0", &["deppkg"]);
+    e2e::wheels::make_wheel(&wheels, "deppkg", "1.0");
+    dir
+}
+
+#[test]
+fn a_package_dropped_from_the_requirements_is_removed_with_what_only_it_needed() {
+    let dir = project_with_dependencies();
+    dir.write("requirements.txt", "tinypkg==1.0\ntoppkg\n");
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    pip_by_hand(&dir, "extrapkg");
+    let before = installed(&dir);
+    for name in ["tinypkg", "toppkg", "deppkg", "extrapkg", "pip"] {
+        assert!(before.iter().any(|n| n == name), "{name}: {before:?}");
+    }
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let out = vb(&dir, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("removing what the requirements no longer need: deppkg, toppkg"),
+        "{}",
+        out.stderr
+    );
+    let after = installed(&dir);
+    let gone: Vec<&String> = before.iter().filter(|n| !after.contains(n)).collect();
+    assert_eq!(
+        gone,
+        ["deppkg", "toppkg"],
+        "hand-installed extrapkg and pip stay"
+    );
+    assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+    // Added back, it is installed again (and owned again).
+    dir.write("requirements.txt", "tinypkg==1.0\ntoppkg\n");
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    assert_eq!(installed(&dir), before);
+}
+
+#[test]
+fn what_a_hand_installed_package_needs_is_never_removed() {
+    let dir = project_with_dependencies();
+    dir.write("requirements.txt", "toppkg\n");
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    pip_by_hand(&dir, "handpkg"); // needs deppkg, which toppkg brought
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let out = vb(&dir, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("removing what the requirements no longer need: toppkg\n"),
+        "{}",
+        out.stderr
+    );
+    let now = installed(&dir);
+    for name in ["deppkg", "handpkg", "tinypkg"] {
+        assert!(now.iter().any(|n| n == name), "{name}: {now:?}");
+    }
+    assert!(!now.iter().any(|n| n == "toppkg"), "{now:?}");
+}
+
+#[test]
+fn a_requirement_that_names_no_package_makes_removal_too_risky() {
+    let dir = project_with_dependencies();
+    let wheel = "./wheels/toppkg-1.0-py3-none-any.whl";
+    dir.write("requirements.txt", format!("extrapkg==0.1\n{wheel}\n"));
+    assert_eq!(vb(&dir, &[]).code, Some(0));
+    dir.write("requirements.txt", format!("{wheel}\n"));
+    let out = vb(&dir, &["-v"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("names no package"), "{}", out.stderr);
+    assert!(!out.stderr.contains("removing"), "{}", out.stderr);
+    let now = installed(&dir);
+    for name in ["deppkg", "toppkg", "extrapkg"] {
+        assert!(now.iter().any(|n| n == name), "{name}: {now:?}");
+    }
 }
 
 #[test]
@@ -477,6 +574,9 @@ fn online_installs_get_a_short_timeout_and_one_retry() {
     ]);
     cmd.env("PIP_INDEX_URL", format!("http://127.0.0.1:{closed}/simple"))
         .env_remove("PIP_FIND_LINKS")
+        .env_remove("PIP_TIMEOUT")
+        .env_remove("PIP_DEFAULT_TIMEOUT")
+        .env_remove("PIP_RETRIES")
         .env_remove("PYTHONPATH");
     let out = run_command(&mut cmd, None);
     assert_eq!(
@@ -488,6 +588,15 @@ fn online_installs_get_a_short_timeout_and_one_retry() {
     assert!(
         out.stderr
             .contains("\"--timeout\" \"10\" \"--retries\" \"1\""),
+        "{}",
+        out.stderr
+    );
+    // A timeout the user chose is kept.
+    cmd.env("PIP_DEFAULT_TIMEOUT", "3");
+    let out = run_command(&mut cmd, None);
+    assert_eq!(out.code, Some(4), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("\"pip\" \"install\"") && !out.stderr.contains("\"--timeout\""),
         "{}",
         out.stderr
     );

@@ -10,8 +10,9 @@ and constraint file byte for byte, the installer and its options, and the PIP_*/
 index variables) nothing runs: no Python, no pip, no network. Otherwise pip (or uv)
 installs, and the stamp is written only after it succeeded. A broken, half-built or
 foreign-Python venv is rebuilt (only a folder holding pyvenv.cfg is ever deleted).
-pip is upgraded when the venv is created, never on a warm start. Packages you
-pip-install by hand stay: a warm start never touches them.
+pip is upgraded when the venv is created, never on a warm start. A package dropped
+from the requirements is uninstalled after the next install, with what only it
+pulled in; packages you pip-install by hand stay, with what they need.
 
 Examples:
   venv-bootstrap -- bash                      a shell inside the venv

@@ -44,7 +44,7 @@ impl Installer {
 /// The environment every Python/installer run gets: no PYTHONHOME or PYTHONPATH (they would
 /// point the venv's interpreter at other packages), a SOURCE_DATE_EPOCH wheels accept, the
 /// venv first on PATH, and no pip self-update nag.
-fn prepare(cmd: &mut Command, venv: Option<&Path>) {
+pub fn prepare(cmd: &mut Command, venv: Option<&Path>) {
     cmd.env_remove("PYTHONHOME")
         .env_remove("PYTHONPATH")
         .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
@@ -127,7 +127,10 @@ fn pip_network_args(cmd: &mut Command, inst: &Installer) {
         cmd.arg("--no-index");
     } else {
         // Offline machines should hear so in seconds, not minutes (pip: 15 s x 5 retries).
-        if std::env::var_os("PIP_TIMEOUT").is_none() {
+        // pip reads its --timeout from either variable; one the user set is theirs to keep.
+        if std::env::var_os("PIP_TIMEOUT").is_none()
+            && std::env::var_os("PIP_DEFAULT_TIMEOUT").is_none()
+        {
             cmd.args(["--timeout", "10"]);
         }
         if std::env::var_os("PIP_RETRIES").is_none() {
@@ -198,6 +201,34 @@ pub fn install(
     }
     prepare(&mut cmd, Some(venv));
     let what = format!("{} install", inst.name());
+    report(
+        &what,
+        exit_codes::INSTALL_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
+    )
+}
+
+/// Remove packages from the venv (those the requirements no longer need).
+pub fn uninstall(venv: &Path, inst: &Installer, names: &[String]) -> Result<(), Failure> {
+    let python = venv.join("bin").join("python");
+    let mut cmd = match &inst.uv {
+        Some(uv) => {
+            let mut c = Command::new(uv);
+            c.args(["pip", "uninstall", "--python"]).arg(&python);
+            c
+        }
+        None => {
+            let mut c = Command::new(&python);
+            c.args(["-m", "pip", "uninstall", "-y"]);
+            c
+        }
+    };
+    if inst.quiet {
+        cmd.arg("-q");
+    }
+    cmd.args(names);
+    prepare(&mut cmd, Some(venv));
+    let what = format!("{} uninstall", inst.name());
     report(
         &what,
         exit_codes::INSTALL_FAILED,

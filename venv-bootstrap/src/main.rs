@@ -6,6 +6,7 @@ mod cli;
 mod exit_codes;
 mod health;
 mod install;
+mod owned;
 mod python;
 mod stamp;
 mod venv;

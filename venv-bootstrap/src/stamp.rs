@@ -144,10 +144,9 @@ fn add_file(
     from: Option<(&Path, usize)>,
     seen: &mut Vec<PathBuf>,
 ) -> Result<(), String> {
-    if seen.iter().any(|p| p == path) {
+    if !first_visit(seen, path) {
         return Ok(());
     }
-    seen.push(path.to_path_buf());
     let bytes = fs::read(path).map_err(|e| match from {
         Some((f, n)) => format!("{} (named in {}:{n}): {e}", path.display(), f.display()),
         None => format!("{}: {e}", path.display()),
@@ -164,8 +163,19 @@ fn add_file(
     Ok(())
 }
 
+/// True the first time a file is reached, by its real path: `-r ../requirements.txt` in a
+/// nested file, or two files naming each other, must not loop.
+pub(crate) fn first_visit(seen: &mut Vec<PathBuf>, path: &Path) -> bool {
+    let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if seen.contains(&real) {
+        return false;
+    }
+    seen.push(real);
+    true
+}
+
 /// A `-r FILE` / `--requirement FILE` / `-c FILE` / `--constraint=FILE` line.
-fn nested(line: &str) -> Option<(&'static str, &str)> {
+pub(crate) fn nested(line: &str) -> Option<(&'static str, &str)> {
     let line = line.split(" #").next().unwrap_or("").trim();
     for (kind, flags) in [
         ("requirement", ["--requirement", "-r"]),
@@ -241,6 +251,15 @@ mod tests {
         let text = String::from_utf8(render_inputs(&inputs).unwrap()).unwrap();
         assert!(text.contains("requests==2.31"), "{text}");
         assert!(text.contains("constraint 15 "), "{text}");
+        // Files naming each other through `..` are read once each, not until the path is
+        // too long.
+        fs::write(
+            dir.path().join("sub/base.txt"),
+            "-c pins.txt\n-r ../requirements.txt\nrequests\n",
+        )
+        .unwrap();
+        let text = String::from_utf8(render_inputs(&inputs).unwrap()).unwrap();
+        assert_eq!(text.matches("requirement ").count(), 2, "{text}");
         fs::remove_file(dir.path().join("sub/pins.txt")).unwrap();
         let err = render_inputs(&inputs).unwrap_err();
         assert!(

@@ -6,6 +6,7 @@
 use crate::exit_codes;
 use crate::health::{self, State};
 use crate::install::{self, Installer};
+use crate::owned::{self, Ledger, Verdict};
 use crate::python::{self, Python};
 use crate::stamp::{self, PythonPart, Stamp};
 use crate::Failure;
@@ -202,6 +203,12 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
         },
     )?;
     let _ = fs::remove_file(spec.venv.join(stamp::BUILDING));
+    let mut ledger = Ledger::read(spec.venv);
+    let had_owned = !ledger.owned.is_empty();
+    if ledger.baseline.is_none() {
+        ledger.baseline = Some(owned::installed(spec.venv));
+        write_ledger(spec.venv, &ledger)?;
+    }
     if !spec.requirements.is_empty() {
         if let Err(f) = install::install(
             spec.venv,
@@ -212,6 +219,14 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
             return Ok(Ensured::InstallFailed(f));
         }
     }
+    ledger.settle(&owned::installed(spec.venv));
+    if had_owned && !ledger.owned.is_empty() {
+        if let Err(f) = remove_unneeded(spec, &mut ledger) {
+            write_ledger(spec.venv, &ledger)?;
+            return Ok(Ensured::InstallFailed(f));
+        }
+    }
+    write_ledger(spec.venv, &ledger)?;
     write_stamp(
         spec.venv,
         &Stamp {
@@ -220,6 +235,71 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
         },
     )?;
     Ok(Ensured::Ready)
+}
+
+/// Uninstall the packages our earlier installs added that nothing needs any more (dropped
+/// from the requirements, with what only they pulled in). Packages installed by hand, and
+/// what they depend on, stay. When that cannot be known, nothing is removed.
+fn remove_unneeded(spec: &Spec, ledger: &mut Ledger) -> Result<(), Failure> {
+    let lines = match owned::requirement_lines(spec.requirements) {
+        Ok(lines) => lines,
+        Err(line) => {
+            keep_all(spec, &line);
+            return Ok(());
+        }
+    };
+    let python = spec.venv.join("bin").join("python");
+    let verdict = owned::no_longer_required(&python, &lines, &ledger.owned, |cmd| {
+        install::prepare(cmd, Some(spec.venv))
+    });
+    let remove = match verdict {
+        Ok(Verdict::Remove(names)) => names,
+        Ok(Verdict::Unknown(line)) => {
+            keep_all(spec, &line);
+            return Ok(());
+        }
+        Err(why) => {
+            eprintln!(
+                "venv-bootstrap: warning: cannot tell which packages are no longer required \
+                 ({why}); none removed"
+            );
+            return Ok(());
+        }
+    };
+    if remove.is_empty() {
+        return Ok(());
+    }
+    say(
+        spec,
+        &format!(
+            "removing what the requirements no longer need: {}",
+            remove.join(", ")
+        ),
+    );
+    install::uninstall(spec.venv, spec.installer, &remove)?;
+    ledger.owned.retain(|n| !remove.contains(n));
+    Ok(())
+}
+
+fn keep_all(spec: &Spec, line: &str) {
+    if spec.installer.verbose {
+        eprintln!(
+            "venv-bootstrap: the requirement '{line}' names no package, so what it needs is \
+             unknown: no package is removed"
+        );
+    }
+}
+
+fn write_ledger(venv: &Path, ledger: &Ledger) -> Result<(), Failure> {
+    ledger.write(venv).map_err(|e| {
+        err(
+            exit_codes::ERROR,
+            format!(
+                "{}: cannot write: {e}",
+                venv.join(owned::FILE_NAME).display()
+            ),
+        )
+    })
 }
 
 fn write_stamp(venv: &Path, stamp: &Stamp) -> Result<(), Failure> {
