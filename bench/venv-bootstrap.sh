@@ -25,11 +25,18 @@ compare_mixed "warm start, nothing changed (targets: >=300x faster than the hook
     "true" \
     -- "bash hook.sh"
 
-cold="$BIN/venv-bootstrap -q --venv .cold-vb --python $PY --offline --find-links wheels --no-upgrade-pip"
-pipway="sh -c '$PY -m venv .cold-pip && .cold-pip/bin/pip install -q --no-index --find-links wheels -r requirements.txt'"
-cmds=("$cold" "$pipway")
-if command -v uv >/dev/null; then
-    cmds+=("sh -c 'uv venv -q --python $PY .cold-uv && uv pip install -q --python .cold-uv/bin/python --offline --no-index --find-links wheels -r requirements.txt'")
+# Cold builds, each installer against its own usual way. uv comes from PATH, else from PyPI
+# into the bench venv.
+UV=$(command -v uv || true)
+if [ -z "$UV" ]; then
+    [ -x "$(dirname "$PYTHON")/uv" ] || "$PYTHON" -m pip install -q uv
+    UV=$(dirname "$PYTHON")/uv
 fi
-hyperfine -N --runs 3 --prepare 'rm -rf .cold-vb .cold-pip .cold-uv' --export-json "$WORK/cold.json" "${cmds[@]}" >/dev/null 2>&1
-python3 "$ROOT/bench/report.py" "cold build of a venv with 5 small packages (pip; uv if installed)" "$WORK/cold.json"
+UVDIR=$(dirname "$UV")
+cold="$BIN/venv-bootstrap -q --venv .cold-vb --python $PY --installer pip --offline --find-links wheels --no-upgrade-pip"
+pipway="sh -c '$PY -m venv .cold-pip && .cold-pip/bin/pip install -q --no-index --find-links wheels -r requirements.txt'"
+coldvu="env PATH=$UVDIR:$PATH $BIN/venv-bootstrap -q --venv .cold-vu --python $PY --installer uv --offline --find-links wheels"
+uvway="sh -c '$UV venv -q --python $PY .cold-uv && $UV pip install -q --python .cold-uv/bin/python --offline --no-index --find-links wheels -r requirements.txt'"
+hyperfine -N --runs 3 --prepare 'rm -rf .cold-vb .cold-pip .cold-vu .cold-uv' --export-json "$WORK/cold.json" \
+    "$cold" "$pipway" "$coldvu" "$uvway" >/dev/null 2>&1
+python3 "$ROOT/bench/report.py" "cold build of a venv with 5 small packages (pip, then uv)" "$WORK/cold.json"

@@ -47,16 +47,39 @@ pub fn line_ending(text: &str) -> &'static str {
 ///
 /// Lines the parser rejects are never treated as entries: they are kept byte for byte.
 pub fn apply(text: &str, changes: &[Change]) -> String {
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let scan = locate(body, |key| changes.iter().any(|c| c.key() == key));
+    build(text, changes, &scan.entries)
+}
+
+/// As [`apply`], but refuse (saying why, with the line) an edit that appends a key where
+/// appending would change what existing lines mean (see [`check_append`]). This is what
+/// envset runs: one scan of the text finds the entries and answers the append question.
+pub fn apply_checked(text: &str, changes: &[Change]) -> Result<String, String> {
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let scan = locate(body, |key| changes.iter().any(|c| c.key() == key));
+    let appends = changes.iter().any(|c| match c {
+        Change::Set { key, .. } => !scan.entries.iter().any(|e| e.key == key),
+        Change::Unset { .. } => false,
+    });
+    if appends {
+        append_problem(body, scan.open_at_end)?;
+    }
+    Ok(build(text, changes, &scan.entries))
+}
+
+/// The new text: `entries` (the located entries of the changed keys) rewritten or removed,
+/// new keys appended.
+fn build(text: &str, changes: &[Change], entries: &[Located]) -> String {
     let (bom, body) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),
         None => ("", text),
     };
-    let entries = locate(body, |key| changes.iter().any(|c| c.key() == key));
     let eol = line_ending(body);
     let mut out = String::with_capacity(text.len() + 64);
     out.push_str(bom);
     let mut pos = 0;
-    for e in &entries {
+    for e in entries {
         // The last change for a key decides (as `envset A=1 A=2` means A=2).
         let Some(change) = changes.iter().rev().find(|c| c.key() == e.key) else {
             continue;
@@ -111,6 +134,15 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
 /// reads differently once a line ending follows it (a trailing space or `\\` at the very end).
 pub fn check_append(text: &str) -> Result<(), String> {
     let body = text.strip_prefix(BOM).unwrap_or(text);
+    append_problem(
+        body,
+        lines::iter(body).find(|l| l.unterminated).map(|l| l.line),
+    )
+}
+
+/// [`check_append`] for a body (BOM removed) whose last logical line, if it leaves a quote
+/// open, starts at line `open_at_end`.
+fn append_problem(body: &str, open_at_end: Option<usize>) -> Result<(), String> {
     // First the missing final newline: dotenvy also leaves a line "open" when the text ends
     // right after a space or a backslash.
     if !body.is_empty() && !body.ends_with('\n') {
@@ -131,24 +163,13 @@ pub fn check_append(text: &str) -> Result<(), String> {
             ));
         }
     }
-    if let Some(open) = lines::iter(body).find(|l| l.unterminated) {
+    if let Some(line) = open_at_end {
         return Err(format!(
-            "{}: a quote opened on this line is never closed, so a key added at the end would \
-             become part of that value; close the quote first",
-            open.line
+            "{line}: a quote opened on this line is never closed, so a key added at the end would \
+             become part of that value; close the quote first"
         ));
     }
     Ok(())
-}
-
-/// True when applying `changes` to `text` appends at least one new key.
-pub fn appends(text: &str, changes: &[Change]) -> bool {
-    let body = text.strip_prefix(BOM).unwrap_or(text);
-    let found = locate(body, |key| changes.iter().any(|c| c.key() == key));
-    changes.iter().any(|c| match c {
-        Change::Set { key, .. } => !found.iter().any(|e| e.key == key),
-        Change::Unset { .. } => false,
-    })
 }
 
 /// What a key should read back as after the edit: its decoded value, or absent.
@@ -188,16 +209,33 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
         Default::default()
     };
     let last = |key: &str| expect.iter().rev().find(|e| e.key == key);
-    // (key, Some(value)), or (key, None) where any value will do.
-    let mut wanted: Vec<(&str, Option<&str>)> = Vec::new();
+    // The new entries, in order, against what each should be: `value` None where any value
+    // will do (a line that expands `$` may expand a changed key).
+    let mut got = after.entries.iter();
+    let mut next_is = |key: &str, value: Option<&str>| -> Result<(), String> {
+        let Some(g) = got.next() else {
+            return Err(format!("{key} is missing from the new text"));
+        };
+        if g.key != key {
+            return Err(format!("line {}: expected {key}, found {}", g.line, g.key));
+        }
+        if value.is_some_and(|v| g.value != v) {
+            return Err(format!(
+                "line {}: {key} would not read back as written",
+                g.line
+            ));
+        }
+        Ok(())
+    };
     for e in &before.entries {
         match last(&e.key) {
-            Some(Expect { value: Some(v), .. }) => wanted.push((&e.key, Some(v))),
+            Some(Expect { value: Some(v), .. }) => next_is(&e.key, Some(v))?,
             Some(Expect { value: None, .. }) => {}
-            None if expands.contains(&e.line) => wanted.push((&e.key, None)),
-            None => wanted.push((&e.key, Some(&e.value))),
+            None if expands.contains(&e.line) => next_is(&e.key, None)?,
+            None => next_is(&e.key, Some(&e.value))?,
         }
     }
+    // New keys follow, in the order first named.
     let mut seen: Vec<&str> = Vec::new();
     for x in expect {
         if seen.contains(&x.key) || before.entries.iter().any(|e| e.key == x.key) {
@@ -205,47 +243,38 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
         }
         seen.push(x.key);
         if let Some(Expect { value: Some(v), .. }) = last(x.key) {
-            wanted.push((x.key, Some(v)));
+            next_is(x.key, Some(v))?;
         }
     }
-    if after.entries.len() != wanted.len() {
+    if let Some(extra) = got.next() {
         return Err(format!(
-            "expected {} entries, the new text has {}",
-            wanted.len(),
-            after.entries.len()
+            "line {}: {} was not expected",
+            extra.line, extra.key
         ));
-    }
-    for (got, (key, value)) in after.entries.iter().zip(&wanted) {
-        if got.key != *key {
-            return Err(format!(
-                "line {}: expected {key}, found {}",
-                got.line, got.key
-            ));
-        }
-        if value.is_some_and(|v| got.value != v) {
-            return Err(format!(
-                "line {}: {key} would not read back as written",
-                got.line
-            ));
-        }
     }
     Ok(before.problems)
 }
 
+/// What one scan of a body finds for an edit.
+struct Scan<'t> {
+    /// The entries whose key is changed, in order; rejected lines are left out.
+    entries: Vec<Located<'t>>,
+    /// The line where the last logical line starts, if it runs to the end with a quote open.
+    open_at_end: Option<usize>,
+}
+
 /// The entries of `body` whose key `wanted` accepts, with their positions; rejected lines are
-/// left out.
-fn locate(body: &str, wanted: impl Fn(&str) -> bool) -> Vec<Located<'_>> {
-    let parsed = read::parse_text_for(body, &wanted);
-    let mut bad = parsed.problems.iter().map(|p| p.line).peekable();
-    let mut out = Vec::new();
+/// left out. One pass over the lines; dotenvy is asked about rejected lines only when a wanted
+/// key sits on a line that is not plain (a big file of plain lines is scanned once).
+fn locate(body: &str, wanted: impl Fn(&str) -> bool) -> Scan<'_> {
+    let mut entries = Vec::new();
+    let mut doubtful = false;
+    let mut open_at_end = None;
     for l in lines::iter(body) {
+        if l.unterminated {
+            open_at_end = Some(l.line);
+        }
         if l.is_skipped(body) {
-            continue;
-        }
-        while bad.peek().is_some_and(|&b| b < l.line) {
-            bad.next();
-        }
-        if bad.peek() == Some(&l.line) {
             continue;
         }
         let found = match l.plain_eq {
@@ -253,14 +282,24 @@ fn locate(body: &str, wanted: impl Fn(&str) -> bool) -> Vec<Located<'_>> {
             None => key_of(body, &l),
         };
         if let Some((key, key_start)) = found.filter(|(k, _)| wanted(k)) {
-            out.push(Located {
+            doubtful |= l.plain_eq.is_none();
+            entries.push(Located {
                 key,
                 logical: l,
                 key_start,
             });
         }
     }
-    out
+    if doubtful {
+        let parsed = read::parse_text_for(body, &wanted);
+        let rejected: std::collections::HashSet<usize> =
+            parsed.problems.iter().map(|p| p.line).collect();
+        entries.retain(|e| !rejected.contains(&e.logical.line));
+    }
+    Scan {
+        entries,
+        open_at_end,
+    }
 }
 
 /// The key of a logical line and where it starts, as dotenvy's `parse_key` reads it
@@ -404,8 +443,15 @@ mod tests {
             .starts_with("2: the last line"));
         assert_eq!(check_append("A=1\nB=x"), Ok(()));
         assert_eq!(check_append(""), Ok(()));
-        assert!(appends("A=1\n", &[set("B", "2")]));
-        assert!(!appends("A=1\n", &[set("A", "2"), unset("C")]));
+        // Only an edit that appends is refused.
+        let open = "A=1\nB='open\nC=2\n";
+        assert!(apply_checked(open, &[set("N", "1")])
+            .unwrap_err()
+            .starts_with("2: a quote"));
+        assert_eq!(
+            apply_checked(open, &[set("A", "2"), unset("C")]),
+            Ok(apply(open, &[set("A", "2"), unset("C")]))
+        );
     }
 
     fn messy_text() -> impl proptest::strategy::Strategy<Value = String> {
@@ -473,10 +519,9 @@ mod tests {
                     false => set(key, &crate::encode::portable(value).unwrap_or_default()),
                 })
                 .collect();
-            if appends(&text, &changes) && check_append(&text).is_err() {
+            let Ok(new) = apply_checked(&text, &changes) else {
                 return Ok(());
-            }
-            let new = apply(&text, &changes);
+            };
             let expect: Vec<Expect> = wanted
                 .iter()
                 .map(|&(key, value, unset_it)| Expect { key, value: (!unset_it).then_some(value) })

@@ -232,6 +232,21 @@ fn is_plain_value_byte(b: u8) -> bool {
     CLASS[b as usize] & VALUE != 0
 }
 
+/// The end of the run of plain value bytes from `i`. Eight bytes at a time while they all
+/// are: one branch per word instead of per byte (this is the hot loop of a big file).
+fn scan_plain_value(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(word) = bytes.get(i..i + 8) {
+        if word.iter().fold(VALUE, |all, &b| all & CLASS[b as usize]) == 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && is_plain_value_byte(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// If the physical line at `start` is plain (`KEY=value`, then `\n`, `\r\n` or the end of the
 /// text), return the position of `=`, the end of the value and the start of the next line.
 fn plain_line(bytes: &[u8], start: usize) -> Option<(usize, usize, usize)> {
@@ -247,10 +262,7 @@ fn plain_line(bytes: &[u8], start: usize) -> Option<(usize, usize, usize)> {
         return None;
     }
     let eq = i;
-    i += 1;
-    while i < bytes.len() && is_plain_value_byte(bytes[i]) {
-        i += 1;
-    }
+    i = scan_plain_value(bytes, i + 1);
     match bytes.get(i) {
         None => Some((eq, i, i)),
         Some(b'\n') => Some((eq, i, i + 1)),

@@ -55,12 +55,8 @@ pub fn apply(
             .map(|k| k.to_string())
             .collect()
     };
-    if edit::appends(old_text, changes) {
-        edit::check_append(old_text).map_err(|why| {
-            Failure::new(exit_codes::ERROR, format!("{name}:{why}; nothing written"))
-        })?;
-    }
-    let new_text = edit::apply(old_text, changes);
+    let new_text = edit::apply_checked(old_text, changes)
+        .map_err(|why| Failure::new(exit_codes::ERROR, format!("{name}:{why}; nothing written")))?;
     if new_text == old_text {
         warn_rejected(
             name,
