@@ -11,6 +11,7 @@
 //! - [`edit`]: lossless edits: replace, remove or append entries, every other byte kept.
 //! - [`failure`]: one-line error and exit code, the same way in every tool.
 //! - [`generate`]: `--generate man|complete-bash|complete-zsh|complete-fish` for every tool.
+//! - [`scan`]: a few keys of a plain file, read in chunks (the fast path of `envget KEY`).
 //! - [`store`]: lock, atomic durable replace, symlinks followed, mode and owner kept.
 
 pub mod edit;
@@ -19,6 +20,7 @@ pub mod failure;
 pub mod generate;
 pub mod lines;
 pub mod read;
+pub mod scan;
 pub mod store;
 
 pub use failure::Failure;

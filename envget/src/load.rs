@@ -3,7 +3,8 @@
 use crate::exit_codes;
 use crate::Failure;
 use envfile::{Parsed, Vars};
-use std::io::{self, Read};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// How a file is named in messages: its path as given, or `<stdin>` for `-`.
@@ -26,19 +27,30 @@ pub struct LoadOptions<'a> {
     pub missing_is_empty: bool,
 }
 
-/// One file's bytes, as read.
+/// One file, as read: its bytes, or (found by the chunked scan of a plain file) the entries
+/// of the keys asked for.
 pub struct Loaded {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub content: Content,
 }
 
-/// Read every file in order; a missing one is skipped when `missing_is_empty`.
-pub fn read_all(opts: &LoadOptions) -> Result<Vec<Loaded>, Failure> {
+/// What was read of a file.
+pub enum Content {
+    /// The whole file, to parse.
+    Bytes(Vec<u8>),
+    /// The entries of the keys asked for: the file held only plain lines, comments and blank
+    /// lines, and was scanned in chunks without being held whole.
+    Found(Parsed<'static>),
+}
+
+/// Read every file in order; a missing one is skipped when `missing_is_empty`. With keys in
+/// `only`, a regular file is first scanned in chunks (see `envfile::scan`).
+pub fn read_all(opts: &LoadOptions, only: &[String]) -> Result<Vec<Loaded>, Failure> {
     let mut out = Vec::with_capacity(opts.files.len());
     for path in opts.files {
         let name = display_name(path);
-        match read_file(path) {
-            Ok(bytes) => out.push(Loaded { name, bytes }),
+        match read_file(path, only) {
+            Ok(content) => out.push(Loaded { name, content }),
             Err(e) if e.kind() == io::ErrorKind::NotFound && opts.missing_is_empty => {}
             Err(e) => return Err(Failure::new(exit_codes::ERROR, format!("{name}: {e}"))),
         }
@@ -56,7 +68,14 @@ pub fn parse_all<'a>(
     let mut rejected = 0;
     let mut out = Vec::with_capacity(files.len());
     for file in files {
-        let text = envfile::read::decode(&file.bytes).map_err(|e| {
+        let bytes = match &file.content {
+            Content::Found(parsed) => {
+                out.push(parsed.clone());
+                continue;
+            }
+            Content::Bytes(bytes) => bytes,
+        };
+        let text = envfile::read::decode(bytes).map_err(|e| {
             Failure::new(
                 exit_codes::ERROR,
                 format!("{}:{}: not valid UTF-8", file.name, e.line),
@@ -85,7 +104,7 @@ pub fn parse_all<'a>(
 }
 
 /// All files merged: later files and later lines win.
-pub fn merge(parsed: Vec<Parsed>) -> Vars {
+pub fn merge(parsed: Vec<Parsed<'_>>) -> Vars<'_> {
     let mut vars = Vars::new();
     for p in parsed {
         vars.extend_from(p);
@@ -97,12 +116,21 @@ pub fn merge(parsed: Vec<Parsed>) -> Vars {
 pub fn lookup<'a>(parsed: &'a [Parsed], key: &str) -> Option<&'a str> {
     parsed.iter().rev().find_map(|p| p.get(key))
 }
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+
+fn read_file(path: &Path, only: &[String]) -> io::Result<Content> {
     if is_stdin(path) {
         let mut buf = Vec::new();
         io::stdin().lock().read_to_end(&mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
+        return Ok(Content::Bytes(buf));
     }
+    let mut file = File::open(path)?;
+    if !only.is_empty() && file.metadata()?.is_file() {
+        if let Some(found) = envfile::scan::find_plain(&mut file, only)? {
+            return Ok(Content::Found(found));
+        }
+        file.seek(SeekFrom::Start(0))?;
+    }
+    let mut buf = Vec::new();
+    file.read_to_end(&mut buf)?;
+    Ok(Content::Bytes(buf))
 }

@@ -30,10 +30,13 @@ fn run(mut cli: Cli) -> Result<u8, Failure> {
     if cli.files.is_empty() {
         cli.files.push(PathBuf::from(".env"));
     }
-    let files = load::read_all(&load::LoadOptions {
-        files: &cli.files,
-        missing_is_empty: cli.default.is_some(),
-    })?;
+    let files = load::read_all(
+        &load::LoadOptions {
+            files: &cli.files,
+            missing_is_empty: cli.default.is_some(),
+        },
+        &cli.keys,
+    )?;
     let parsed = load::parse_all(&files, &cli.keys, cli.strict)?;
     if !cli.command.is_empty() {
         return Err(exec::exec(

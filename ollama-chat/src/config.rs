@@ -34,7 +34,7 @@ pub const DEFAULT_HOST: &str = "http://127.0.0.1:11434";
 
 /// Look a variable up in the environment, then in the `.env` file's variables.
 struct Lookup {
-    file: envfile::Vars,
+    file: envfile::Vars<'static>,
 }
 
 impl Lookup {
@@ -46,7 +46,7 @@ impl Lookup {
     }
 }
 
-fn read_env_file(cli: &Cli) -> Result<envfile::Vars, Failure> {
+fn read_env_file(cli: &Cli) -> Result<envfile::Vars<'static>, Failure> {
     let (path, must_exist) = match &cli.env_file {
         Some(p) => (p.as_path(), true),
         None => (Path::new(".env"), false),
@@ -79,7 +79,7 @@ fn read_env_file(cli: &Cli) -> Result<envfile::Vars, Failure> {
     }
     let mut vars = envfile::Vars::new();
     vars.extend_from(parsed);
-    Ok(vars)
+    Ok(vars.into_owned())
 }
 
 /// Resolve the configuration from the command line, the environment and the `.env` file.

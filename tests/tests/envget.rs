@@ -55,6 +55,50 @@ fn later_files_win_and_dash_reads_stdin() {
 }
 
 #[test]
+fn a_big_file_reads_the_same_whether_plain_or_not() {
+    // Big enough to be scanned in several chunks; the last value of a key wins wherever it
+    // falls, and a line only dotenvy can read, near the end, sends envget the whole-file way
+    // with the same answers and the line number of a rejected line.
+    let mut text = String::from("\u{feff}# generated\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("KEY_{i:05}=value-{i}/{}\n", "x".repeat(i % 40)));
+        if i % 7_000 == 0 {
+            text.push_str(&format!("DUP=v{i}\n\n"));
+        }
+    }
+    let dir = TestDir::new();
+    dir.write("plain.env", &text);
+    let quoted = format!("{text}Q='quoted value'\nBAD=a b\n");
+    dir.write("mixed.env", &quoted);
+    let bad_line = quoted.lines().count();
+    for file in ["plain.env", "mixed.env"] {
+        let out = dir.run(
+            "envget",
+            &["-f", file, "DUP", "KEY_00000", "KEY_19999", "KEY_12345"],
+        );
+        assert_eq!(out.code, Some(0), "{file}: {}", out.stderr);
+        assert_eq!(
+            out.stdout,
+            format!(
+                "v14000\nvalue-0/\nvalue-19999/{}\nvalue-12345/{}\n",
+                "x".repeat(19999 % 40),
+                "x".repeat(12345 % 40)
+            ),
+            "{file}"
+        );
+    }
+    let out = dir.run("envget", &["-f", "mixed.env", "Q"]);
+    assert_eq!(out.stdout, "quoted value\n");
+    assert!(
+        out.stderr
+            .contains(&format!("mixed.env:{bad_line}: unquoted whitespace")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(dir.run("envget", &["-f", "plain.env", "Q"]).code, Some(1));
+}
+
+#[test]
 fn null_terminates_values_that_hold_newlines() {
     let dir = TestDir::new();
     dir.write(".env", "CERT='line1\nline2'\nB=2\n");
