@@ -33,10 +33,13 @@ if [ -z "$UV" ]; then
     UV=$(dirname "$PYTHON")/uv
 fi
 UVDIR=$(dirname "$UV")
+# uv puts pip into the venvs venv-bootstrap makes (users pip install by hand); offline it needs
+# pip's wheel at hand, as it would have it cached after the first online build.
+ls wheels/pip-*.whl >/dev/null 2>&1 || "$PYTHON" -m pip download -q --no-deps -d wheels pip
 cold="$BIN/venv-bootstrap -q --venv .cold-vb --python $PY --installer pip --offline --find-links wheels --no-upgrade-pip"
 pipway="sh -c '$PY -m venv .cold-pip && .cold-pip/bin/pip install -q --no-index --find-links wheels -r requirements.txt'"
 coldvu="env PATH=$UVDIR:$PATH $BIN/venv-bootstrap -q --venv .cold-vu --python $PY --installer uv --offline --find-links wheels"
 uvway="sh -c '$UV venv -q --python $PY .cold-uv && $UV pip install -q --python .cold-uv/bin/python --offline --no-index --find-links wheels -r requirements.txt'"
 hyperfine -N --runs 3 --prepare 'rm -rf .cold-vb .cold-pip .cold-vu .cold-uv' --export-json "$WORK/cold.json" \
     "$cold" "$pipway" "$coldvu" "$uvway" >/dev/null 2>&1
-python3 "$ROOT/bench/report.py" "cold build of a venv with 5 small packages (pip, then uv)" "$WORK/cold.json"
+python3 "$ROOT/bench/report.py" "cold build of a venv with 5 small packages (pip, then uv; uv's own way leaves no pip in the venv)" "$WORK/cold.json"

@@ -3,7 +3,8 @@
 //!
 //! The interpreter is `$DOTENV_PYTHON` when set (`.ci/run` sets it), otherwise a venv the harness
 //! makes once under `target/test-python` with `pip install python-dotenv`, so that
-//! `cargo test --workspace` works on a fresh machine with `python3`.
+//! `cargo test --workspace` works on a fresh machine with `python3`. The same venv holds the
+//! `uv` that venv-bootstrap's uv tests use.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -33,6 +34,28 @@ pub fn python() -> &'static Path {
             File::create(&ready).unwrap_or_else(|e| panic!("{e}"));
         }
         py
+    })
+}
+
+/// A real `uv` binary, for venv-bootstrap's `--installer uv`: the one beside [`python`] (`.ci/run`
+/// installs it there), installed from PyPI into that venv on first use if missing.
+pub fn uv() -> &'static Path {
+    static UV: OnceLock<PathBuf> = OnceLock::new();
+    UV.get_or_init(|| {
+        let py = python();
+        let uv = py.with_file_name("uv");
+        if !uv.exists() {
+            let root = super::workspace_root().join("target");
+            fs::create_dir_all(&root).unwrap_or_else(|e| panic!("mkdir {}: {e}", root.display()));
+            let lock = File::create(root.join(".test-uv.lock"))
+                .unwrap_or_else(|e| panic!("lock file: {e}"));
+            lock.lock().unwrap_or_else(|e| panic!("lock: {e}"));
+            if !uv.exists() {
+                run(Command::new(py).args(["-m", "pip", "install", "-q", "uv"]));
+            }
+        }
+        assert!(uv.exists(), "no uv at {}", uv.display());
+        uv
     })
 }
 

@@ -117,16 +117,14 @@ fn pip_by_hand(dir: &TestDir, package: &str) {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
 }
 
-/// The distributions installed in the venv, by name.
+/// The distributions installed in the venv, by name (asking its Python directly).
 fn installed(dir: &TestDir) -> Vec<String> {
-    let out = vb(
-        dir,
-        &[
-            "--",
-            "python",
+    let out = run_command(
+        std::process::Command::new(dir.path().join(".nix-venv/bin/python")).args([
             "-c",
             "from importlib import metadata as m; print(*sorted(d.metadata['Name'] for d in m.distributions()))",
-        ],
+        ]),
+        None,
     );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     out.stdout.split_whitespace().map(str::to_string).collect()
@@ -512,6 +510,84 @@ fn installs_run_with_a_source_date_epoch_wheels_accept() {
         "{logged}"
     );
     assert!(stamp(&dir).contains("installer uv"));
+}
+
+/// venv-bootstrap with a real uv (offline, from the local wheels, with a cache of its own).
+fn vb_uv(dir: &TestDir, args: &[&str]) -> Output {
+    let uv_dir = e2e::python::uv()
+        .parent()
+        .unwrap_or_else(|| panic!("uv has no folder"));
+    let path = format!(
+        "{}:{}",
+        uv_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = dir.command("venv-bootstrap");
+    cmd.args([
+        "--python",
+        PYTHON,
+        "--installer",
+        "uv",
+        "--offline",
+        "--find-links",
+        "wheels",
+    ])
+    .args(args)
+    .env("PATH", path)
+    .env("UV_CACHE_DIR", dir.path().join("uv-cache"))
+    .env_remove("PYTHONPATH")
+    .env_remove("PIP_FIND_LINKS");
+    run_command(&mut cmd, None)
+}
+
+#[test]
+fn uv_builds_a_venv_users_can_still_pip_install_into() {
+    let dir = project_with_dependencies();
+    dir.write("requirements.txt", "tinypkg==1.0\ntoppkg\n");
+    let out = vb_uv(&dir, SHOW);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.starts_with("1.0 "), "{}", out.stdout);
+    assert!(stamp(&dir).contains("installer uv"));
+    // Offline, with no pip in the wheels or uv's cache, ensurepip put pip in.
+    pip_by_hand(&dir, "extrapkg");
+    let out = vb_uv(&dir, &["--", "true"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (Some(0), "", ""),
+        "the warm path"
+    );
+    // A dropped requirement goes (uv uninstalls it); the hand-installed package stays.
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    let out = vb_uv(&dir, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let now = installed(&dir);
+    for name in ["tinypkg", "extrapkg", "pip"] {
+        assert!(now.iter().any(|n| n == name), "{name}: {now:?}");
+    }
+    for name in ["toppkg", "deppkg"] {
+        assert!(!now.iter().any(|n| n == name), "{name}: {now:?}");
+    }
+}
+
+#[test]
+fn uv_puts_pip_in_itself_when_it_can_get_it() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    // A pip uv can find: then ensurepip (seconds) is not run.
+    e2e::wheels::make_wheel(&dir.path().join("wheels"), "pip", "99.0");
+    let out = vb_uv(
+        &dir,
+        &[
+            "-v",
+            "--",
+            "python",
+            "-c",
+            "from importlib.metadata import version; print(version('pip'))",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "99.0\n");
+    assert!(!out.stderr.contains("ensurepip"), "{}", out.stderr);
 }
 
 #[test]

@@ -56,7 +56,8 @@ pub struct Cli {
     #[arg(short = 'c', long = "constraint", value_name = "FILE")]
     pub constraints: Vec<PathBuf>,
 
-    /// Which installer to use; auto picks uv when it is on PATH
+    /// Which installer to use; auto picks uv when it is on PATH (uv also puts pip into a new
+    /// venv, far faster than ensurepip)
     #[arg(long, value_enum, default_value = "auto", value_name = "NAME")]
     pub installer: InstallerChoice,
 

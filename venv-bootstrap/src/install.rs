@@ -110,16 +110,61 @@ fn report(
     }
 }
 
-/// `python -m venv DIR`.
+/// `python -m venv DIR`. With uv, the venv is made without pip and uv puts pip in (so that
+/// users can still `pip install` by hand): that takes a fraction of a second where ensurepip
+/// takes seconds. When uv cannot get pip (offline with nothing cached), ensurepip does it.
 pub fn create_venv(python: &Path, venv: &Path, inst: &Installer) -> Result<(), Failure> {
     let mut cmd = Command::new(python);
-    cmd.arg("-m").arg("venv").arg(venv);
+    cmd.arg("-m").arg("venv");
+    if inst.uv.is_some() {
+        cmd.arg("--without-pip");
+    }
+    cmd.arg(venv);
     prepare(&mut cmd, None);
     report(
         "python -m venv",
         exit_codes::PYTHON_FAILED,
         run(&mut cmd, inst.quiet, inst.verbose),
+    )?;
+    match &inst.uv {
+        Some(uv) => seed_pip(uv, venv, inst),
+        None => Ok(()),
+    }
+}
+
+fn seed_pip(uv: &Path, venv: &Path, inst: &Installer) -> Result<(), Failure> {
+    let python = venv.join("bin").join("python");
+    let mut cmd = Command::new(uv);
+    cmd.args(["pip", "install", "--python"])
+        .arg(&python)
+        .arg("pip");
+    uv_network_args(&mut cmd, inst);
+    prepare(&mut cmd, Some(venv));
+    // Quiet: a failure here only means "use ensurepip".
+    let seeded = run(&mut cmd, true, inst.verbose);
+    if matches!(seeded, Ok(Ok(()))) && crate::owned::installed(venv).contains("pip") {
+        return Ok(());
+    }
+    if inst.verbose {
+        eprintln!("venv-bootstrap: uv could not install pip; using ensurepip");
+    }
+    let mut cmd = Command::new(&python);
+    cmd.args(["-m", "ensurepip", "--upgrade", "--default-pip"]);
+    prepare(&mut cmd, Some(venv));
+    report(
+        "python -m ensurepip",
+        exit_codes::PYTHON_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
     )
+}
+
+fn uv_network_args(cmd: &mut Command, inst: &Installer) {
+    if inst.offline {
+        cmd.args(["--offline", "--no-index"]);
+    }
+    if let Some(d) = &inst.find_links {
+        cmd.arg("--find-links").arg(d);
+    }
 }
 
 fn pip_network_args(cmd: &mut Command, inst: &Installer) {
@@ -175,12 +220,7 @@ pub fn install(
         Some(uv) => {
             let mut c = Command::new(uv);
             c.args(["pip", "install", "--python"]).arg(&python);
-            if inst.offline {
-                c.args(["--offline", "--no-index"]);
-            }
-            if let Some(d) = &inst.find_links {
-                c.arg("--find-links").arg(d);
-            }
+            uv_network_args(&mut c, inst);
             c
         }
         None => {
