@@ -482,22 +482,8 @@ fn installs_run_with_a_source_date_epoch_wheels_accept() {
     );
     fs::set_permissions(&uv, std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .unwrap_or_else(|e| panic!("{e}"));
-    let path = format!(
-        "{}:{}",
-        dir.path().join("fakebin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let mut cmd = dir.command("venv-bootstrap");
-    cmd.args([
-        "--python",
-        PYTHON,
-        "--installer",
-        "auto",
-        "--offline",
-        "--find-links",
-        "wheels",
-    ]);
-    cmd.env("PATH", path).env("SOURCE_DATE_EPOCH", "1");
+    let mut cmd = uv_command(&dir, &dir.path().join("fakebin"), "auto");
+    cmd.env("SOURCE_DATE_EPOCH", "1");
     let out = run_command(&mut cmd, None);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let logged = fs::read_to_string(&log).unwrap_or_default();
@@ -512,31 +498,30 @@ fn installs_run_with_a_source_date_epoch_wheels_accept() {
     assert!(stamp(&dir).contains("installer uv"));
 }
 
-/// venv-bootstrap with a real uv (offline, from the local wheels, with a cache of its own).
-fn vb_uv(dir: &TestDir, args: &[&str]) -> Output {
-    let uv_dir = e2e::python::uv()
-        .parent()
-        .unwrap_or_else(|| panic!("uv has no folder"));
+/// venv-bootstrap offline from the local wheels with `--installer INSTALLER`, the folder
+/// `uv_dir` first on PATH.
+fn uv_command(dir: &TestDir, uv_dir: &Path, installer: &str) -> std::process::Command {
     let path = format!(
         "{}:{}",
         uv_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let mut cmd = dir.command("venv-bootstrap");
-    cmd.args([
-        "--python",
-        PYTHON,
-        "--installer",
-        "uv",
-        "--offline",
-        "--find-links",
-        "wheels",
-    ])
-    .args(args)
-    .env("PATH", path)
-    .env("UV_CACHE_DIR", dir.path().join("uv-cache"))
-    .env_remove("PYTHONPATH")
-    .env_remove("PIP_FIND_LINKS");
+    cmd.args(["--python", PYTHON, "--installer", installer])
+        .args(["--offline", "--find-links", "wheels"])
+        .env("PATH", path)
+        .env_remove("PYTHONPATH")
+        .env_remove("PIP_FIND_LINKS");
+    cmd
+}
+
+/// venv-bootstrap with a real uv (offline, from the local wheels, with a cache of its own).
+fn vb_uv(dir: &TestDir, args: &[&str]) -> Output {
+    let uv = e2e::python::uv();
+    let uv_dir = uv.parent().unwrap_or_else(|| panic!("uv has no folder"));
+    let mut cmd = uv_command(dir, uv_dir, "uv");
+    cmd.args(args)
+        .env("UV_CACHE_DIR", dir.path().join("uv-cache"));
     run_command(&mut cmd, None)
 }
 
