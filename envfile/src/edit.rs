@@ -53,8 +53,8 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
 }
 
 /// As [`apply`], but refuse (saying why, with the line) an edit that appends a key where
-/// appending would change what existing lines mean (see [`check_append`]). This is what
-/// envset runs: one scan of the text finds the entries and answers the append question.
+/// appending would change what existing lines mean. This is what envset runs: one scan of
+/// the text finds the entries and the last line, which answers the append question.
 pub fn apply_checked(text: &str, changes: &[Change]) -> Result<String, String> {
     let body = text.strip_prefix(BOM).unwrap_or(text);
     let scan = locate(body, |key| changes.iter().any(|c| c.key() == key));
@@ -63,7 +63,7 @@ pub fn apply_checked(text: &str, changes: &[Change]) -> Result<String, String> {
         Change::Unset { .. } => false,
     });
     if appends {
-        append_problem(body, scan.open_at_end)?;
+        append_problem(body, scan.last.as_ref())?;
     }
     Ok(build(text, changes, &scan.entries))
 }
@@ -128,26 +128,17 @@ fn build(text: &str, changes: &[Change], entries: &[Located]) -> String {
     out
 }
 
-/// Whether appending new keys at the end of `text` keeps every existing line's meaning, and if
-/// not, why (naming the line). Two cases make it impossible: a quote left open (it swallows the
-/// rest of the file, so an appended key would become part of that value), and a last line that
-/// reads differently once a line ending follows it (a trailing space or `\\` at the very end).
-pub fn check_append(text: &str) -> Result<(), String> {
-    let body = text.strip_prefix(BOM).unwrap_or(text);
-    append_problem(
-        body,
-        lines::iter(body).find(|l| l.unterminated).map(|l| l.line),
-    )
-}
-
-/// [`check_append`] for a body (BOM removed) whose last logical line, if it leaves a quote
-/// open, starts at line `open_at_end`.
-fn append_problem(body: &str, open_at_end: Option<usize>) -> Result<(), String> {
-    // First the missing final newline: dotenvy also leaves a line "open" when the text ends
-    // right after a space or a backslash.
-    if !body.is_empty() && !body.ends_with('\n') {
-        let with_eol = format!("{body}{}", line_ending(body));
-        let (before, after) = (read::parse_text(body), read::parse_text(&with_eol));
+/// Why appending new keys at the end of `body` (BOM removed) would change what an existing
+/// line means, naming the line; `last` is its last logical line. Two cases: a quote left open
+/// (it swallows the rest of the file, so an appended key would become part of that value),
+/// and a last line that reads differently once a line ending follows it (a trailing space or
+/// `\\` at the very end). Only the last line can be either, so only it is read again.
+fn append_problem(body: &str, last: Option<&LogicalLine>) -> Result<(), String> {
+    let Some(last) = last else { return Ok(()) };
+    if !body.ends_with('\n') {
+        let line = &body[last.span.clone()];
+        let with_eol = format!("{line}{}", line_ending(body));
+        let (before, after) = (read::parse_text(line), read::parse_text(&with_eol));
         let same = before.problems.len() == after.problems.len()
             && before.entries.len() == after.entries.len()
             && before
@@ -156,17 +147,18 @@ fn append_problem(body: &str, open_at_end: Option<usize>) -> Result<(), String> 
                 .zip(&after.entries)
                 .all(|(a, b)| a.key == b.key && a.value == b.value);
         if !same {
-            let last = lines::iter(body).last().map_or(1, |l| l.line);
             return Err(format!(
-                "{last}: the last line reads differently once a line ending follows it (it ends \
-                 in a space or a backslash); end the file with a newline first"
+                "{}: the last line reads differently once a line ending follows it (it ends \
+                 in a space or a backslash); end the file with a newline first",
+                last.line
             ));
         }
     }
-    if let Some(line) = open_at_end {
+    if last.unterminated {
         return Err(format!(
-            "{line}: a quote opened on this line is never closed, so a key added at the end would \
-             become part of that value; close the quote first"
+            "{}: a quote opened on this line is never closed, so a key added at the end would \
+             become part of that value; close the quote first",
+            last.line
         ));
     }
     Ok(())
@@ -259,8 +251,8 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
 struct Scan<'t> {
     /// The entries whose key is changed, in order; rejected lines are left out.
     entries: Vec<Located<'t>>,
-    /// The line where the last logical line starts, if it runs to the end with a quote open.
-    open_at_end: Option<usize>,
+    /// The last logical line (where a key would be appended after).
+    last: Option<LogicalLine>,
 }
 
 /// The entries of `body` whose key `wanted` accepts, with their positions; rejected lines are
@@ -269,11 +261,9 @@ struct Scan<'t> {
 fn locate(body: &str, wanted: impl Fn(&str) -> bool) -> Scan<'_> {
     let mut entries = Vec::new();
     let mut doubtful = false;
-    let mut open_at_end = None;
+    let mut last = None;
     for l in lines::iter(body) {
-        if l.unterminated {
-            open_at_end = Some(l.line);
-        }
+        last = Some(l.clone());
         if l.is_skipped(body) {
             continue;
         }
@@ -296,10 +286,7 @@ fn locate(body: &str, wanted: impl Fn(&str) -> bool) -> Scan<'_> {
             parsed.problems.iter().map(|p| p.line).collect();
         entries.retain(|e| !rejected.contains(&e.logical.line));
     }
-    Scan {
-        entries,
-        open_at_end,
-    }
+    Scan { entries, last }
 }
 
 /// The key of a logical line and where it starts, as dotenvy's `parse_key` reads it
@@ -431,6 +418,11 @@ mod tests {
             value: None,
         }];
         assert_eq!(verify(old, &apply(old, &[unset("B")]), &gone), Ok(vec![]));
+    }
+
+    /// Whether a key can be appended to `text`, as envset asks.
+    fn check_append(text: &str) -> Result<(), String> {
+        apply_checked(text, &[set("NEW_KEY", "1")]).map(|_| ())
     }
 
     #[test]

@@ -126,19 +126,15 @@ pub fn create_venv(python: &Path, venv: &Path, inst: &Installer) -> Result<(), F
         exit_codes::PYTHON_FAILED,
         run(&mut cmd, inst.quiet, inst.verbose),
     )?;
-    match &inst.uv {
-        Some(uv) => seed_pip(uv, venv, inst),
+    match inst.uv {
+        Some(_) => seed_pip(venv, inst),
         None => Ok(()),
     }
 }
 
-fn seed_pip(uv: &Path, venv: &Path, inst: &Installer) -> Result<(), Failure> {
-    let python = venv.join("bin").join("python");
-    let mut cmd = Command::new(uv);
-    cmd.args(["pip", "install", "--python"])
-        .arg(&python)
-        .arg("pip");
-    uv_network_args(&mut cmd, inst);
+fn seed_pip(venv: &Path, inst: &Installer) -> Result<(), Failure> {
+    let mut cmd = installer(venv, inst, "install");
+    cmd.arg("pip");
     prepare(&mut cmd, Some(venv));
     // Quiet: a failure here only means "use ensurepip".
     let seeded = run(&mut cmd, true, inst.verbose);
@@ -148,12 +144,55 @@ fn seed_pip(uv: &Path, venv: &Path, inst: &Installer) -> Result<(), Failure> {
     if inst.verbose {
         eprintln!("venv-bootstrap: uv could not install pip; using ensurepip");
     }
-    let mut cmd = Command::new(&python);
+    let mut cmd = Command::new(venv.join("bin").join("python"));
     cmd.args(["-m", "ensurepip", "--upgrade", "--default-pip"]);
     prepare(&mut cmd, Some(venv));
     report(
         "python -m ensurepip",
         exit_codes::PYTHON_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
+    )
+}
+
+/// The installer running `VERB` on the venv, with the network options: `uv pip VERB --python
+/// PY ...` or `PY -m pip VERB ...`.
+fn installer(venv: &Path, inst: &Installer, verb: &str) -> Command {
+    let python = venv.join("bin").join("python");
+    let mut cmd = match &inst.uv {
+        Some(uv) => {
+            let mut c = Command::new(uv);
+            c.args(["pip", verb, "--python"]).arg(&python);
+            c
+        }
+        None => {
+            let mut c = Command::new(&python);
+            c.args(["-m", "pip", verb]);
+            c
+        }
+    };
+    if inst.quiet {
+        cmd.arg("-q");
+    }
+    if verb == "install" {
+        match inst.uv {
+            Some(_) => uv_network_args(&mut cmd, inst),
+            None => pip_network_args(&mut cmd, inst),
+        }
+    }
+    cmd
+}
+
+/// Run an installer command; a failure is INSTALL_FAILED, named `pip VERB` or `uv VERB`.
+fn run_installer(
+    mut cmd: Command,
+    venv: &Path,
+    inst: &Installer,
+    verb: &str,
+) -> Result<(), Failure> {
+    prepare(&mut cmd, Some(venv));
+    report(
+        &format!("{} {verb}", inst.name()),
+        exit_codes::INSTALL_FAILED,
         run(&mut cmd, inst.quiet, inst.verbose),
     )
 }
@@ -187,14 +226,11 @@ fn pip_network_args(cmd: &mut Command, inst: &Installer) {
     }
 }
 
-/// Upgrade pip in a new venv. A failure is a warning: the venv's own pip still works.
+/// Upgrade pip in a new venv (pip only: with uv, uv put the newest pip in). A failure is a
+/// warning: the venv's own pip still works.
 pub fn upgrade_pip(venv: &Path, inst: &Installer) {
-    let mut cmd = Command::new(venv.join("bin").join("python"));
-    cmd.args(["-m", "pip", "install", "--upgrade", "pip"]);
-    if inst.quiet {
-        cmd.arg("-q");
-    }
-    pip_network_args(&mut cmd, inst);
+    let mut cmd = installer(venv, inst, "install");
+    cmd.args(["--upgrade", "pip"]);
     prepare(&mut cmd, Some(venv));
     if let Err(f) = report(
         "upgrading pip",
@@ -215,63 +251,22 @@ pub fn install(
     reqs: &[PathBuf],
     cons: &[PathBuf],
 ) -> Result<(), Failure> {
-    let python = venv.join("bin").join("python");
-    let mut cmd = match &inst.uv {
-        Some(uv) => {
-            let mut c = Command::new(uv);
-            c.args(["pip", "install", "--python"]).arg(&python);
-            uv_network_args(&mut c, inst);
-            c
-        }
-        None => {
-            let mut c = Command::new(&python);
-            c.args(["-m", "pip", "install"]);
-            pip_network_args(&mut c, inst);
-            c
-        }
-    };
-    if inst.quiet {
-        cmd.arg("-q");
-    }
+    let mut cmd = installer(venv, inst, "install");
     for r in reqs {
         cmd.arg("-r").arg(r);
     }
     for c in cons {
         cmd.arg("-c").arg(c);
     }
-    prepare(&mut cmd, Some(venv));
-    let what = format!("{} install", inst.name());
-    report(
-        &what,
-        exit_codes::INSTALL_FAILED,
-        run(&mut cmd, inst.quiet, inst.verbose),
-    )
+    run_installer(cmd, venv, inst, "install")
 }
 
 /// Remove packages from the venv (those the requirements no longer need).
 pub fn uninstall(venv: &Path, inst: &Installer, names: &[String]) -> Result<(), Failure> {
-    let python = venv.join("bin").join("python");
-    let mut cmd = match &inst.uv {
-        Some(uv) => {
-            let mut c = Command::new(uv);
-            c.args(["pip", "uninstall", "--python"]).arg(&python);
-            c
-        }
-        None => {
-            let mut c = Command::new(&python);
-            c.args(["-m", "pip", "uninstall", "-y"]);
-            c
-        }
-    };
-    if inst.quiet {
-        cmd.arg("-q");
+    let mut cmd = installer(venv, inst, "uninstall");
+    if inst.uv.is_none() {
+        cmd.arg("-y");
     }
     cmd.args(names);
-    prepare(&mut cmd, Some(venv));
-    let what = format!("{} uninstall", inst.name());
-    report(
-        &what,
-        exit_codes::INSTALL_FAILED,
-        run(&mut cmd, inst.quiet, inst.verbose),
-    )
+    run_installer(cmd, venv, inst, "uninstall")
 }

@@ -66,13 +66,13 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
+    let files = stamp::read_files(&requirements, &constraints)
+        .map_err(|e| Failure::new(exit_codes::ERROR, format!("cannot read requirements: {e}")))?;
     let inputs = stamp::render_inputs(&stamp::Inputs {
         installer: installer.name(),
         options: installer.stamp_options(),
-        requirements: &requirements,
-        constraints: &constraints,
-    })
-    .map_err(|e| Failure::new(exit_codes::ERROR, format!("cannot read requirements: {e}")))?;
+        files: &files,
+    });
 
     if cli.check {
         return Ok(match health::assess(&venv, &python, &inputs, cli.force) {
@@ -96,6 +96,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         installer: &installer,
         requirements: &requirements,
         constraints: &constraints,
+        files: &files,
         inputs: &inputs,
         upgrade_pip: !cli.no_upgrade_pip,
         force: cli.force,

@@ -12,10 +12,11 @@
 //! (`required.py`), and the installer removes those. A requirement that names no package (a
 //! path, a URL, `-e`) makes that unknowable: then nothing is removed.
 
+use crate::stamp::InputFile;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// File name of the ledger inside the venv.
@@ -138,53 +139,37 @@ pub fn installed(venv: &Path) -> BTreeSet<String> {
     names
 }
 
-/// The requirement lines of `files` (following nested `-r` relative to the file that holds
-/// them, skipping constraint files and options), comments and per-requirement options cut.
+/// The requirement lines of the requirement `files` (nested files are already among them;
+/// constraint files name no requirement), comments, options and per-requirement options cut.
 /// `Err(line)` for an editable install, whose package cannot be named without building it.
-pub fn requirement_lines(files: &[PathBuf]) -> Result<Vec<String>, String> {
+pub fn requirement_lines(files: &[InputFile]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    let mut seen = Vec::new();
-    for f in files {
-        collect(f, &mut out, &mut seen)?;
+    for f in files.iter().filter(|f| f.kind == "requirement") {
+        // pip joins lines ending in a backslash, then drops comments (`#` at the start or
+        // after white space).
+        let text = String::from_utf8_lossy(&f.bytes);
+        let joined = text.replace("\\\r\n", "").replace("\\\n", "");
+        for raw in joined.lines() {
+            let line = match raw.find(" #").or_else(|| raw.find("\t#")) {
+                Some(i) => &raw[..i],
+                None => raw,
+            };
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || crate::stamp::nested(line).is_some() {
+                continue;
+            }
+            if line.starts_with("-e") || line.starts_with("--editable") {
+                return Err(line.to_string());
+            }
+            if line.starts_with('-') {
+                continue; // --index-url, --find-links, --pre...: options, not requirements
+            }
+            // Per-requirement options (`--hash=...`) follow the requirement.
+            let line = line.split(" --").next().unwrap_or(line).trim();
+            out.push(line.to_string());
+        }
     }
     Ok(out)
-}
-
-fn collect(path: &Path, out: &mut Vec<String>, seen: &mut Vec<PathBuf>) -> Result<(), String> {
-    if !crate::stamp::first_visit(seen, path) {
-        return Ok(());
-    }
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    // pip joins lines ending in a backslash, then drops comments (`#` at the start or after
-    // white space).
-    let joined = text.replace("\\\r\n", "").replace("\\\n", "");
-    for raw in joined.lines() {
-        let line = match raw.find(" #").or_else(|| raw.find("\t#")) {
-            Some(i) => &raw[..i],
-            None => raw,
-        };
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some((kind, name)) = crate::stamp::nested(line) {
-            if kind == "requirement" {
-                collect(&dir.join(name), out, seen)?;
-            }
-            continue;
-        }
-        if line.starts_with("-e") || line.starts_with("--editable") {
-            return Err(line.to_string());
-        }
-        if line.starts_with('-') {
-            continue; // --index-url, --find-links, --pre...: options, not requirements
-        }
-        // Per-requirement options (`--hash=...`) follow the requirement.
-        let line = line.split(" --").next().unwrap_or(line).trim();
-        out.push(line.to_string());
-    }
-    Ok(())
 }
 
 /// What [`no_longer_required`] found.
@@ -304,19 +289,22 @@ mod tests {
             "numpy\n-r ../requirements.txt\n",
         )
         .unwrap();
-        let lines = requirement_lines(&[dir.path().join("requirements.txt")]).unwrap();
-        assert_eq!(
-            lines,
-            vec![
-                "numpy",
-                "flask[async]>=2 ; python_version > '3'",
-                "requests==2.31",
-            ]
-        );
+        fs::write(dir.path().join("pins.txt"), "numpy==2.0\n").unwrap();
+        let lines_of = || {
+            let files = crate::stamp::read_files(&[dir.path().join("requirements.txt")], &[]);
+            requirement_lines(&files.unwrap())
+        };
+        // In any order: they are the roots of a dependency closure.
+        let mut lines = lines_of().unwrap();
+        lines.sort();
+        let mut want = vec![
+            "numpy",
+            "flask[async]>=2 ; python_version > '3'",
+            "requests==2.31",
+        ];
+        want.sort();
+        assert_eq!(lines, want);
         fs::write(dir.path().join("sub/base.txt"), "-e .\n").unwrap();
-        assert_eq!(
-            requirement_lines(&[dir.path().join("requirements.txt")]),
-            Err("-e .".to_string())
-        );
+        assert_eq!(lines_of(), Err("-e .".to_string()));
     }
 }

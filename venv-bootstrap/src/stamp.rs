@@ -85,8 +85,17 @@ impl Stamp {
 pub struct Inputs<'a> {
     pub installer: &'a str,
     pub options: Vec<String>,
-    pub requirements: &'a [PathBuf],
-    pub constraints: &'a [PathBuf],
+    /// Every requirement and constraint file, nested ones included (see [`read_files`]).
+    pub files: &'a [InputFile],
+}
+
+/// A requirement or constraint file, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// `requirement` or `constraint`.
+    pub kind: &'static str,
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 /// Variables that change what the installer fetches: part of the stamp.
@@ -112,9 +121,8 @@ const INDEX_VARS: &[&str] = &[
     "UV_INDEX_STRATEGY",
 ];
 
-/// Render the inputs section. Fails, naming the file (and the line that referenced it), when a
-/// requirements file cannot be read.
-pub fn render_inputs(inputs: &Inputs) -> Result<Vec<u8>, String> {
+/// Render the inputs section.
+pub fn render_inputs(inputs: &Inputs) -> Vec<u8> {
     let mut out = format!("installer {}\n", inputs.installer).into_bytes();
     for o in &inputs.options {
         out.extend_from_slice(format!("option {o}\n").as_bytes());
@@ -124,22 +132,37 @@ pub fn render_inputs(inputs: &Inputs) -> Result<Vec<u8>, String> {
             out.extend_from_slice(format!("env {var}={}\n", v.to_string_lossy()).as_bytes());
         }
     }
-    let mut seen = Vec::new();
-    for (kind, list) in [
-        ("requirement", inputs.requirements),
-        ("constraint", inputs.constraints),
-    ] {
-        for path in list {
-            add_file(&mut out, kind, path, None, &mut seen)?;
-        }
+    for f in inputs.files {
+        out.extend_from_slice(
+            format!("{} {} {}\n", f.kind, f.bytes.len(), f.path.display()).as_bytes(),
+        );
+        out.extend_from_slice(&f.bytes);
+        out.push(b'\n');
     }
-    Ok(out)
+    out
 }
 
-/// Add one file and, depth first, the files its `-r`/`-c` lines name (relative to it).
+/// Read the requirement and constraint files and, depth first, the files their `-r`/`-c`
+/// lines name (relative to the file that names them), each once. Fails, naming the file (and
+/// the line that referenced it), when one cannot be read.
+pub fn read_files(
+    requirements: &[PathBuf],
+    constraints: &[PathBuf],
+) -> Result<Vec<InputFile>, String> {
+    let mut files = Vec::new();
+    let mut seen = Vec::new();
+    for (kind, list) in [("requirement", requirements), ("constraint", constraints)] {
+        for path in list {
+            add_file(&mut files, kind, path, None, &mut seen)?;
+        }
+    }
+    Ok(files)
+}
+
+/// Add one file and, depth first, the files its `-r`/`-c` lines name.
 fn add_file(
-    out: &mut Vec<u8>,
-    kind: &str,
+    files: &mut Vec<InputFile>,
+    kind: &'static str,
     path: &Path,
     from: Option<(&Path, usize)>,
     seen: &mut Vec<PathBuf>,
@@ -151,21 +174,26 @@ fn add_file(
         Some((f, n)) => format!("{} (named in {}:{n}): {e}", path.display(), f.display()),
         None => format!("{}: {e}", path.display()),
     })?;
-    out.extend_from_slice(format!("{kind} {} {}\n", bytes.len(), path.display()).as_bytes());
-    out.extend_from_slice(&bytes);
-    out.push(b'\n');
     let dir = path.parent().unwrap_or(Path::new("."));
-    for (i, line) in String::from_utf8_lossy(&bytes).lines().enumerate() {
-        if let Some((nested_kind, name)) = nested(line) {
-            add_file(out, nested_kind, &dir.join(name), Some((path, i + 1)), seen)?;
-        }
+    let nested_files: Vec<(usize, &'static str, PathBuf)> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| nested(line).map(|(k, name)| (i + 1, k, dir.join(name))))
+        .collect();
+    files.push(InputFile {
+        kind,
+        path: path.to_path_buf(),
+        bytes,
+    });
+    for (line, nested_kind, nested_path) in nested_files {
+        add_file(files, nested_kind, &nested_path, Some((path, line)), seen)?;
     }
     Ok(())
 }
 
 /// True the first time a file is reached, by its real path: `-r ../requirements.txt` in a
 /// nested file, or two files naming each other, must not loop.
-pub(crate) fn first_visit(seen: &mut Vec<PathBuf>, path: &Path) -> bool {
+fn first_visit(seen: &mut Vec<PathBuf>, path: &Path) -> bool {
     let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if seen.contains(&real) {
         return false;
@@ -242,13 +270,16 @@ mod tests {
         fs::write(dir.path().join("sub/base.txt"), "-c pins.txt\nrequests\n").unwrap();
         fs::write(dir.path().join("sub/pins.txt"), "requests==2.31\n").unwrap();
         let reqs = [dir.path().join("requirements.txt")];
-        let inputs = Inputs {
-            installer: "pip",
-            options: vec![],
-            requirements: &reqs,
-            constraints: &[],
+        let render = || {
+            let files = read_files(&reqs, &[])?;
+            let inputs = Inputs {
+                installer: "pip",
+                options: vec![],
+                files: &files,
+            };
+            Ok::<_, String>(String::from_utf8(render_inputs(&inputs)).unwrap())
         };
-        let text = String::from_utf8(render_inputs(&inputs).unwrap()).unwrap();
+        let text = render().unwrap();
         assert!(text.contains("requests==2.31"), "{text}");
         assert!(text.contains("constraint 15 "), "{text}");
         // Files naming each other through `..` are read once each, not until the path is
@@ -258,10 +289,10 @@ mod tests {
             "-c pins.txt\n-r ../requirements.txt\nrequests\n",
         )
         .unwrap();
-        let text = String::from_utf8(render_inputs(&inputs).unwrap()).unwrap();
+        let text = render().unwrap();
         assert_eq!(text.matches("requirement ").count(), 2, "{text}");
         fs::remove_file(dir.path().join("sub/pins.txt")).unwrap();
-        let err = render_inputs(&inputs).unwrap_err();
+        let err = render().unwrap_err();
         assert!(
             err.contains("pins.txt (named in ") && err.contains("base.txt:1"),
             "{err}"

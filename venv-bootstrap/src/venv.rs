@@ -20,6 +20,8 @@ pub struct Spec<'a> {
     pub installer: &'a Installer,
     pub requirements: &'a [PathBuf],
     pub constraints: &'a [PathBuf],
+    /// Every requirement and constraint file, as read for the stamp.
+    pub files: &'a [stamp::InputFile],
     /// The rendered inputs section of the stamp.
     pub inputs: &'a [u8],
     pub upgrade_pip: bool,
@@ -241,7 +243,7 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
 /// from the requirements, with what only they pulled in). Packages installed by hand, and
 /// what they depend on, stay. When that cannot be known, nothing is removed.
 fn remove_unneeded(spec: &Spec, ledger: &mut Ledger) -> Result<(), Failure> {
-    let lines = match owned::requirement_lines(spec.requirements) {
+    let lines = match owned::requirement_lines(spec.files) {
         Ok(lines) => lines,
         Err(line) => {
             keep_all(spec, &line);
