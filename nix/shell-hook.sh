@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
-# The dev shell's start-up hook (the flake's FHS run script reads this file; CI runs it with
-# bash and no Nix). In the project folder:
-#   1. if .env.example exists, ask for the keys .env lacks (hidden input); a returning user is
-#      asked nothing and sees nothing;
-#   2. become the user's shell (or the command given) inside .nix-venv, built or refreshed only
-#      when requirements.txt changed. A failed install warns and still starts the shell.
+# The dev shell's start-up, in the form that *becomes* a program: the FHS env's run script
+# (Linux devShells.default). It sources nix/startup.sh from its own folder (ask for missing
+# keys, build or refresh .nix-venv and activate it), then execs COMMAND in that environment:
+# its exit status and signals are COMMAND's. When a start-up step fails, it exits with that
+# step's status and runs nothing.
 # Usage: shell-hook.sh [COMMAND [ARGS]...]     default COMMAND: $SHELL, else bash
-set -euo pipefail
+set -uo pipefail
 
-if [ -f .env.example ]; then
-    envset --if-unset --from-example .env.example
-fi
+. "$(dirname -- "${BASH_SOURCE[0]}")/startup.sh" || exit
 if [ "$#" -eq 0 ]; then
     set -- "${SHELL:-bash}"
 fi
-exec venv-bootstrap --on-error warn -- "$@"
+exec "$@"

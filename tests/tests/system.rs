@@ -1,5 +1,6 @@
-//! The whole chain, as a project uses it: the example project's Makefile targets and the dev
-//! shell's start-up hook (nix/shell-hook.sh), run for real with bash, make, the built tools, the
+//! The whole chain, as a project uses it: the example project's Makefile targets, the dev
+//! shell's start-up (nix/startup.sh sourced in bash and zsh, its exec form nix/shell-hook.sh,
+//! the template's .envrc), run for real with bash, make, the built tools, the
 //! machine's Python and pip (offline, from a local wheel dir), and the fake Ollama server.
 
 use e2e::fake_ollama::{FakeOllama, Reply};
@@ -335,11 +336,189 @@ fn every_tool_prints_its_man_page_and_completions() {
 }
 
 #[test]
+fn the_start_up_hook_stops_at_a_failed_question_and_starts_nothing() {
+    let dir = example_project();
+    logging_python3(&dir);
+    // No .env and no answers: envset cannot ask, so neither the venv nor the shell starts.
+    let out = hook(&dir, &[], None);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(1), ""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("envset: no value for OLLAMA_API_URL"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join(".nix-venv").exists());
+    assert!(!dir.path().join(".env").exists());
+}
+
+/// What a shell that sourced the start-up has afterwards: its status, the venv variables, and
+/// whatever the script left behind.
+const REPORT: &str = r#"rc=$?
+printf 'status=%s\nVIRTUAL_ENV=%s\nPATH=%s\nleft=%s\nGREETING=%s\n' "$rc" "${VIRTUAL_ENV-}" "$PATH" "${__envtools_status-}${__envtools_activation-}" "${GREETING-}"
+"#;
+
+/// Run `script` (then [`REPORT`]) in `shell` in the project folder, as a shellHook or direnv
+/// would: no rc files, the tools and a logging `python3` on PATH, pip offline.
+fn in_shell(dir: &TestDir, shell: &str, script: &str, stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(shell);
+    match shell {
+        "zsh" => cmd.arg("-f"),
+        _ => cmd.args(["--norc", "--noprofile"]),
+    };
+    cmd.arg("-c")
+        .arg(format!("{script}\n{REPORT}"))
+        .current_dir(dir.path())
+        .env("PATH", path_with(&dir.path().join("fakebin")))
+        .env("STARTUP", e2e::workspace_root().join("nix/startup.sh"))
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", e2e::python::dotenv_wheels())
+        .env_remove("PYTHONPATH")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("ENVTOOLS_NO_ASK");
+    run_command(&mut cmd, stdin.map(str::as_bytes))
+}
+
+/// `status=0`, the venv active in the shell, and nothing left behind.
+fn assert_activated(dir: &TestDir, out: &Output) {
+    let venv = dir.path().join(".nix-venv");
+    assert!(
+        out.stdout.starts_with("status=0\n"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("\nVIRTUAL_ENV={}\n", venv.display())),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("\nPATH={}/bin:", venv.display())),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\nleft=\n"), "{}", out.stdout);
+}
+
+fn sourced_start_up_asks_once_then_activates_in_place(shell: &str) {
+    let shell_exists = Command::new(shell).arg("-c").arg("exit 0").status();
+    assert!(
+        shell_exists.is_ok_and(|s| s.success()),
+        "{shell} is needed for this test (apt-get install {shell})"
+    );
+    let dir = example_project();
+    logging_python3(&dir);
+    let out = in_shell(&dir, shell, r#". "$STARTUP""#, Some("\n\nmy-token\n"));
+    assert_activated(&dir, &out);
+    let envget = |key: &str| {
+        run_command(
+            Command::new(e2e::bin("envget"))
+                .arg(key)
+                .current_dir(dir.path()),
+            None,
+        )
+        .stdout
+    };
+    assert_eq!(
+        envget("OLLAMA_MODEL"),
+        "llama3.1\n",
+        "Enter took the default"
+    );
+    assert_eq!(envget("EXAMPLE_API_TOKEN"), "my-token\n");
+
+    // Second start: asks nothing, prints nothing, runs no Python; the venv is active.
+    fs::remove_file(dir.path().join("python-calls.log")).unwrap_or_else(|e| panic!("{e}"));
+    let out = in_shell(&dir, shell, r#". "$STARTUP""#, None);
+    assert_activated(&dir, &out);
+    assert_eq!(out.stderr, "");
+    assert_eq!(calls(&dir), "", "a second start runs no Python");
+
+    // A step that fails gives its status to the shell and activates nothing.
+    fs::write(dir.path().join(".env"), "OLLAMA_MODEL=\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = in_shell(&dir, shell, r#". "$STARTUP""#, None);
+    assert!(
+        out.stdout.starts_with("status=1\nVIRTUAL_ENV=\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\nleft=\n"), "{}", out.stdout);
+}
+
+#[test]
+fn the_sourced_start_up_asks_once_then_activates_the_venv_in_bash() {
+    sourced_start_up_asks_once_then_activates_in_place("bash");
+}
+
+#[test]
+fn the_sourced_start_up_asks_once_then_activates_the_venv_in_zsh() {
+    sourced_start_up_asks_once_then_activates_in_place("zsh");
+}
+
+/// The template's .envrc as direnv runs it (bash), with `use flake .#plain` standing for what
+/// nix-direnv does: put the plain shell's packages on PATH and evaluate its shellHook.
+#[test]
+fn the_templates_envrc_asks_nothing_names_missing_keys_and_loads_env_through_envget() {
+    let dir = example_project();
+    logging_python3(&dir);
+    let direnv = r#"use() { [ "$*" = "flake .#plain" ] || { echo "unexpected: use $*" >&2; return 2; }; . "$STARTUP"; }
+watch_file() { :; }
+. ./.envrc"#;
+    let out = in_shell(&dir, "bash", direnv, None);
+    assert_activated(&dir, &out);
+    assert!(
+        out.stderr.starts_with(
+            "envtools: .env lacks keys that .env.example lists (or cannot be read); to answer: envset --if-unset --from-example .env.example\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !dir.path().join(".env").exists(),
+        "nothing was asked or written"
+    );
+
+    // Once the keys are answered (here, a multi-line value too), .env reaches the environment
+    // exactly, which direnv's own `dotenv` would not do.
+    let answers = "http://127.0.0.1:1/api/chat\nqwen3\ntoken-1\n";
+    let setup = run_command(
+        Command::new(e2e::bin("envset"))
+            .args(["--from-example", ".env.example"])
+            .current_dir(dir.path()),
+        Some(answers.as_bytes()),
+    );
+    assert_eq!(setup.code, Some(0), "{}", setup.stderr);
+    let set = run_command(
+        Command::new(e2e::bin("envset"))
+            .args(["--stdin-all", "GREETING"])
+            .current_dir(dir.path()),
+        Some(b"hello\n\"world\" #1 $HOME"),
+    );
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    let out = in_shell(&dir, "bash", direnv, None);
+    assert_activated(&dir, &out);
+    assert_eq!(out.stderr, "");
+    assert!(
+        out.stdout
+            .ends_with("\nGREETING=hello\n\"world\" #1 $HOME\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn the_flake_references_files_that_exist_and_every_tool() {
     let root = e2e::workspace_root();
     let flake = fs::read_to_string(root.join("flake.nix")).unwrap_or_else(|e| panic!("{e}"));
     for path in [
-        "./nix/shell-hook.sh",
+        "./nix",
+        "./nix/startup.sh",
         "./examples/python-project",
         "./Cargo.lock",
         "./Cargo.toml",
@@ -348,17 +527,65 @@ fn the_flake_references_files_that_exist_and_every_tool() {
         assert!(root.join(path).exists(), "{path} exists");
     }
     assert!(
-        flake.contains("builtins.readFile ./nix/shell-hook.sh"),
-        "the hook is read from its file"
+        flake.contains("${./nix}/shell-hook.sh"),
+        "the exec form runs from a copy of nix/, beside startup.sh"
     );
-    assert!(flake.contains(r#"tools = [ "envget" "envset" "venv-bootstrap" "ollama-chat" ];"#));
+    assert!(
+        flake.contains(". ${./nix/startup.sh}"),
+        "the plain shell's shellHook sources the start-up"
+    );
+    assert!(flake.contains(r#"tools = ["envget" "envset" "venv-bootstrap" "ollama-chat"];"#));
     for tool in ["envget", "envset", "venv-bootstrap", "ollama-chat"] {
         assert!(
             e2e::bin(tool).exists(),
             "{tool} is a binary of the workspace"
         );
     }
-    let template = fs::read_to_string(root.join("examples/python-project/flake.nix"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let template_dir = root.join("examples/python-project");
+    let template =
+        fs::read_to_string(template_dir.join("flake.nix")).unwrap_or_else(|e| panic!("{e}"));
     assert!(template.contains("envtools.devShells.${system}.default"));
+    assert!(template.contains("envtools.devShells.${system}.plain"));
+    let envrc = fs::read_to_string(template_dir.join(".envrc")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(envrc.contains("\nuse flake .#plain\n"), "{envrc}");
+}
+
+#[test]
+fn the_flake_lock_pins_every_input_to_a_revision_and_hash() {
+    let root = e2e::workspace_root();
+    let text = fs::read_to_string(root.join("flake.lock")).unwrap_or_else(|e| panic!("{e}"));
+    let lock: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lock["version"], 7);
+    let nodes = lock["nodes"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no nodes"));
+    let mut wanted = vec!["nixpkgs", "flake-utils"];
+    // Every input of every node is itself locked: flake-utils brings `systems`.
+    let mut seen = Vec::new();
+    while let Some(name) = wanted.pop() {
+        let node = &nodes[name];
+        let locked = &node["locked"];
+        let rev = locked["rev"].as_str().unwrap_or_default();
+        assert_eq!(rev.len(), 40, "{name}: rev {rev}");
+        assert!(
+            rev.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}: rev {rev}"
+        );
+        let hash = locked["narHash"].as_str().unwrap_or_default();
+        assert!(
+            hash.starts_with("sha256-") && hash.len() == 51,
+            "{name}: narHash {hash}"
+        );
+        assert!(locked["lastModified"].as_u64().is_some(), "{name}");
+        if let Some(inputs) = node["inputs"].as_object() {
+            wanted.extend(inputs.values().filter_map(Value::as_str));
+        }
+        seen.push(name);
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, ["flake-utils", "nixpkgs", "systems"]);
+    assert_eq!(nodes["nixpkgs"]["original"]["ref"], "nixos-unstable");
+    let root_inputs = &nodes["root"]["inputs"];
+    assert_eq!(root_inputs["nixpkgs"], "nixpkgs");
+    assert_eq!(root_inputs["flake-utils"], "flake-utils");
 }
