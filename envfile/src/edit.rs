@@ -47,7 +47,7 @@ pub fn line_ending(text: &str) -> &'static str {
 ///
 /// Lines the parser rejects are never treated as entries: they are kept byte for byte.
 pub fn apply(text: &str, changes: &[Change]) -> String {
-    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let body = read::without_bom(text);
     let scan = locate(body, |key| changes.iter().any(|c| c.key() == key));
     build(text, changes, &scan.entries)
 }
@@ -56,7 +56,7 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
 /// appending would change what existing lines mean. This is what envset runs: one scan of
 /// the text finds the entries and the last line, which answers the append question.
 pub fn apply_checked(text: &str, changes: &[Change]) -> Result<String, String> {
-    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let body = read::without_bom(text);
     let scan = locate(body, |key| changes.iter().any(|c| c.key() == key));
     let appends = changes.iter().any(|c| match c {
         Change::Set { key, .. } => !scan.entries.iter().any(|e| e.key == key),
@@ -181,8 +181,8 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
     if old.starts_with(BOM) != new.starts_with(BOM) {
         return Err("the byte-order mark would change".into());
     }
-    let old_body = old.strip_prefix(BOM).unwrap_or(old);
-    let new_body = new.strip_prefix(BOM).unwrap_or(new);
+    let old_body = read::without_bom(old);
+    let new_body = read::without_bom(new);
     let before = read::parse_text(old_body);
     let after = read::parse_text(new_body);
     if before.problems.len() != after.problems.len() {

@@ -9,19 +9,15 @@
 //! - [`read`]: bytes to entries (dotenvy), warnings with line numbers, last-wins merging.
 //! - [`encode`]: values to text that dotenvy, python-dotenv and sh read back exactly.
 //! - [`edit`]: lossless edits: replace, remove or append entries, every other byte kept.
-//! - [`failure`]: one-line error and exit code, the same way in every tool.
-//! - [`generate`]: `--generate man|complete-bash|complete-zsh|complete-fish` for every tool.
 //! - [`scan`]: a few keys of a plain file, read in chunks (the fast path of `envget KEY`).
-//! - [`store`]: lock, atomic durable replace, symlinks followed, mode and owner kept.
+//!
+//! Only the model lives here: no command line, no processes, no file storage (that is the
+//! `store` crate), no knowledge of any tool.
 
 pub mod edit;
 pub mod encode;
-pub mod failure;
-pub mod generate;
 pub mod lines;
 pub mod read;
 pub mod scan;
-pub mod store;
 
-pub use failure::Failure;
 pub use read::{parse, Entry, NotUtf8, Parsed, Problem, Vars};

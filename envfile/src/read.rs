@@ -55,10 +55,16 @@ pub struct NotUtf8 {
     pub line: usize,
 }
 
+/// `text` without its leading BOM, if it has one: the one place that says how a BOM is
+/// dropped (readers ignore it; edits keep it).
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
+}
+
 /// Check that `bytes` are UTF-8 and drop a leading BOM.
 pub fn decode(bytes: &[u8]) -> Result<&str, NotUtf8> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix(BOM).unwrap_or(text)),
+        Ok(text) => Ok(without_bom(text)),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = 1 + good.iter().filter(|&&b| b == b'\n').count();

@@ -1,75 +1,106 @@
 //! The command line: every flag, with the doc comments that become `--help`.
 
+use crate::exit_codes;
 use clap::{Parser, ValueEnum};
+use envtools_cli::generate::Generate;
+use envtools_cli::{Failure, Page};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
-Expansion:
-  Values are read by dotenvy. In unquoted and double-quoted values, $VAR and ${VAR}
-  are replaced by VAR from the process environment if it is set there, otherwise by
-  VAR from earlier lines of the same file, otherwise by nothing. $NAME stops at the
-  first character that is not a letter or digit ($FOO_BAR is $FOO then _BAR).
-  There are no defaults (${X:-d} is not supported). Single-quoted values are
-  literal: '$HOME' stays $HOME. Write \\$ for a literal $ in double quotes, and
-  \"${VAR}\" rather than \"$VAR\": dotenvy cannot read a bare name just before the
-  closing quote.
+/// Usage lines, notes, examples and exit codes: `--help` and the man page.
+pub const PAGE: Page = Page {
+    usage: &[
+        "envget [-f FILE]... KEY...",
+        "envget [-f FILE]... [--format FMT]",
+        "envget [-f FILE]... -- COMMAND [ARGS]...",
+    ],
+    notes: &[(
+        "Expansion",
+        "Values are read by dotenvy. In unquoted and double-quoted values, $VAR and ${VAR}
+are replaced by VAR from the process environment if it is set there, otherwise by
+VAR from earlier lines of the same file, otherwise by nothing. $NAME stops at the
+first character that is not a letter or digit ($FOO_BAR is $FOO then _BAR).
+There are no defaults (${X:-d} is not supported). Single-quoted values are
+literal: '$HOME' stays $HOME. Write \\$ for a literal $ in double quotes, and
+\"${VAR}\" rather than \"$VAR\": dotenvy cannot read a bare name just before the
+closing quote.",
+    )],
+    examples: &[
+        ("envget OLLAMA_MODEL", "print one value"),
+        (
+            "envget -d llama3.1 OLLAMA_MODEL",
+            "print a default if unset (or no .env)",
+        ),
+        ("envget -f .env -f .env.local API_URL", "later files win"),
+        (
+            "envget --format json | jq .",
+            "the whole file as one JSON object",
+        ),
+        (
+            "eval \"$(envget --format shell)\"",
+            "export every key into this shell",
+        ),
+        (
+            "envget -0 CERT | xargs -0 printf '%s'",
+            "values holding newlines",
+        ),
+        (
+            "envget -f .env.prod -- make deploy",
+            "run a command with the file loaded",
+        ),
+        (
+            "MODEL ?= $(shell envget -d llama3.1 OLLAMA_MODEL)",
+            "in a Makefile",
+        ),
+    ],
+    exit_status: &[
+        ("0", "success"),
+        ("1", "a KEY is not set (the keys that are set were printed)"),
+        (
+            "2",
+            "a file is missing, unreadable or not UTF-8; a bad line with --strict; bad usage",
+        ),
+        ("126", "COMMAND could not be executed"),
+        ("127", "COMMAND was not found"),
+        ("other", "in exec mode, COMMAND's own exit status"),
+    ],
+};
 
-Examples:
-  envget OLLAMA_MODEL                       print one value
-  envget -d llama3.1 OLLAMA_MODEL           print a default if unset (or no .env)
-  envget -f .env -f .env.local API_URL      later files win
-  envget --format json | jq .               the whole file as one JSON object
-  eval \"$(envget --format shell)\"           export every key into this shell
-  envget -0 CERT | xargs -0 printf '%s'     values holding newlines
-  envget -f .env.prod -- make deploy        run a command with the file loaded
-  MODEL ?= $(shell envget -d llama3.1 OLLAMA_MODEL)      (in a Makefile)
-
-Exit status:
-  0    success
-  1    a KEY is not set (the keys that are set were printed)
-  2    a file is missing, unreadable or not UTF-8; a bad line with --strict; bad usage
-  126  COMMAND could not be executed
-  127  COMMAND was not found
-  otherwise, in exec mode, COMMAND's own exit status";
-
-/// Read keys from .env files.
-///
-/// Prints the value of each KEY, raw, one per line; with no KEY, prints every key in the
-/// chosen --format; after `--`, runs COMMAND with the file's variables added to its
-/// environment (variables already set win, unless --override).
+/// Read keys from .env files: print values, print the whole file in a format, or run a
+/// command with the file's variables added to its environment (variables already set win,
+/// unless --override).
 #[derive(Parser, Debug)]
-#[command(name = "envget", version, after_help = AFTER_HELP)]
-#[command(override_usage = "envget [-f FILE]... KEY...\n       \
-    envget [-f FILE]... [--format FMT]\n       \
-    envget [-f FILE]... -- COMMAND [ARGS]...")]
+#[command(name = "envget", version)]
 pub struct Cli {
-    /// Print a man page or a shell completion script, then exit
-    #[arg(long, value_enum, hide = true, value_name = "KIND")]
-    pub generate: Option<envfile::generate::Generate>,
-
     /// Read FILE (default ./.env); repeat for more, later files win; `-` is standard input
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        help_heading = "Input"
+    )]
     pub files: Vec<PathBuf>,
 
     /// Print VALUE for a KEY that is not set, and exit 0; a missing file then counts as empty
-    #[arg(short = 'd', long, value_name = "VALUE")]
+    #[arg(short = 'd', long, value_name = "VALUE", help_heading = "Output")]
     pub default: Option<String>,
 
     /// End each value (or name) with NUL instead of a newline, for `xargs -0`
-    #[arg(short = '0', long)]
+    #[arg(short = '0', long, help_heading = "Output")]
     pub null: bool,
 
-    /// Print in this format: every key, or only the KEYs given
-    #[arg(long, value_enum, value_name = "FMT")]
+    /// Print every key (or only the KEYs given) as dotenv (KEY=value lines python-dotenv and
+    /// sh read back unchanged), json (one object, file order), shell (export lines for eval)
+    /// or names
+    #[arg(long, value_enum, value_name = "FMT", help_heading = "Output")]
     pub format: Option<Format>,
 
     /// Treat a line the parser rejects as an error (exit 2), not a warning
-    #[arg(long)]
+    #[arg(long, help_heading = "Input")]
     pub strict: bool,
 
     /// With COMMAND: the file's values replace variables already in the environment
-    #[arg(long = "override")]
+    #[arg(long = "override", help_heading = "Command")]
     pub override_env: bool,
 
     /// Keys to print
@@ -79,6 +110,10 @@ pub struct Cli {
     /// Run COMMAND with the variables loaded (envget replaces itself with it)
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
+
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, value_name = "KIND", help_heading = "Other")]
+    pub generate: Option<Generate>,
 }
 
 /// How to print keys and values.
@@ -92,4 +127,26 @@ pub enum Format {
     Shell,
     /// The key names, one per line
     Names,
+}
+
+/// Combinations clap's attributes cannot express.
+pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
+    let usage = |m: &str| Err(Failure::new(exit_codes::ERROR, m));
+    if !cli.command.is_empty() && !cli.keys.is_empty() {
+        return usage("give KEYs or a COMMAND after --, not both");
+    }
+    if !cli.command.is_empty() && (cli.format.is_some() || cli.null) {
+        return usage("--format and -0 print keys; they do not apply to a COMMAND");
+    }
+    let whole_file_format = match cli.format {
+        Some(f) => f != Format::Names,
+        None => cli.keys.is_empty() && cli.command.is_empty(),
+    };
+    if cli.null && whole_file_format {
+        return usage("-0 applies to values and --format names only");
+    }
+    if cli.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return usage("standard input (-f -) can be read only once");
+    }
+    Ok(())
 }

@@ -6,7 +6,6 @@ pub const SUCCESS: u8 = 0;
 pub const KEY_MISSING: u8 = 1;
 /// A file is missing, unreadable or not UTF-8; a bad line under `--strict`; bad usage.
 pub const ERROR: u8 = 2;
-/// COMMAND was found but could not be executed (as a shell says).
-pub const CANNOT_EXECUTE: u8 = 126;
-/// COMMAND was not found (as a shell says).
-pub const COMMAND_NOT_FOUND: u8 = 127;
+/// COMMAND could not be executed (126) or was not found (127), as a shell says.
+#[allow(unused_imports)]
+pub use envtools_cli::exec::{CANNOT_EXECUTE, COMMAND_NOT_FOUND};

@@ -1,8 +1,8 @@
 //! Reading the `-f` files into one set of variables, reporting bad lines as warnings.
 
 use crate::exit_codes;
-use crate::Failure;
 use envfile::{Parsed, Vars};
+use envtools_cli::{Context, Failure};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -20,17 +20,13 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// What to read, and how forgiving to be.
-pub struct LoadOptions<'a> {
-    pub files: &'a [PathBuf],
-    /// A missing file counts as empty (set by `--default`).
-    pub missing_is_empty: bool,
-}
-
 /// One file, as read: its bytes, or (found by the chunked scan of a plain file) the entries
 /// of the keys asked for.
 pub struct Loaded {
+    /// As named in messages.
     pub name: String,
+    /// Where to read it again (`None`: standard input).
+    pub path: Option<PathBuf>,
     pub content: Content,
 }
 
@@ -43,16 +39,24 @@ pub enum Content {
     Found(Parsed<'static>),
 }
 
-/// Read every file in order; a missing one is skipped when `missing_is_empty`. With keys in
-/// `only`, a regular file is first scanned in chunks (see `envfile::scan`).
-pub fn read_all(opts: &LoadOptions, only: &[String]) -> Result<Vec<Loaded>, Failure> {
-    let mut out = Vec::with_capacity(opts.files.len());
-    for path in opts.files {
+/// Read every file in order; a missing one is skipped when `missing_is_empty` (`--default`).
+/// With keys in `only`, a regular file is first scanned in chunks (see `envfile::scan`).
+pub fn read_all(
+    files: &[PathBuf],
+    missing_is_empty: bool,
+    only: &[String],
+) -> Result<Vec<Loaded>, Failure> {
+    let mut out = Vec::with_capacity(files.len());
+    for path in files {
         let name = display_name(path);
         match read_file(path, only) {
-            Ok(content) => out.push(Loaded { name, content }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound && opts.missing_is_empty => {}
-            Err(e) => return Err(Failure::new(exit_codes::ERROR, format!("{name}: {e}"))),
+            Ok(content) => out.push(Loaded {
+                path: (!is_stdin(path)).then(|| path.clone()),
+                name,
+                content,
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && missing_is_empty => {}
+            Err(e) => return Err(e).context(exit_codes::ERROR, || name),
         }
     }
     Ok(out)
@@ -76,10 +80,7 @@ pub fn parse_all<'a>(
             Content::Bytes(bytes) => bytes,
         };
         let text = envfile::read::decode(bytes).map_err(|e| {
-            Failure::new(
-                exit_codes::ERROR,
-                format!("{}:{}: not valid UTF-8", file.name, e.line),
-            )
+            Failure::at_line(exit_codes::ERROR, &file.name, e.line, "not valid UTF-8")
         })?;
         let parsed = if only.is_empty() {
             envfile::read::parse_text(text)
@@ -87,18 +88,15 @@ pub fn parse_all<'a>(
             envfile::read::parse_text_for(text, |key| only.iter().any(|k| k == key))
         };
         for p in &parsed.problems {
-            let kind = if strict { "error" } else { "warning" };
-            eprintln!("envget: {kind}: {}:{}: {}", file.name, p.line, p.reason);
+            envtools_cli::warn::at_line("envget", strict, &file.name, p.line, &p.reason);
         }
         rejected += parsed.problems.len();
         out.push(parsed);
     }
     if strict && rejected > 0 {
         let s = if rejected == 1 { "" } else { "s" };
-        return Err(Failure::new(
-            exit_codes::ERROR,
-            format!("{rejected} line{s} rejected (--strict)"),
-        ));
+        let message = format!("{rejected} line{s} rejected (--strict)");
+        return Err(Failure::new(exit_codes::ERROR, message));
     }
     Ok(out)
 }
@@ -115,6 +113,31 @@ pub fn merge(parsed: Vec<Parsed<'_>>) -> Vars<'_> {
 /// The value of `key` in the merged files, without merging them.
 pub fn lookup<'a>(parsed: &'a [Parsed], key: &str) -> Option<&'a str> {
     parsed.iter().rev().find_map(|p| p.get(key))
+}
+
+/// Every key `file` sets, read again whole: for suggestions on the way to an error, when only
+/// the KEYs asked for were kept. Unreadable files give none.
+pub fn all_keys(file: &Loaded) -> Vec<String> {
+    let again;
+    let bytes = match (&file.content, &file.path) {
+        (Content::Bytes(bytes), _) => bytes,
+        (Content::Found(_), Some(path)) => match std::fs::read(path) {
+            Ok(b) => {
+                again = b;
+                &again
+            }
+            Err(_) => return Vec::new(),
+        },
+        (Content::Found(_), None) => return Vec::new(),
+    };
+    match envfile::read::decode(bytes) {
+        Ok(text) => envfile::read::parse_text(text)
+            .entries
+            .iter()
+            .map(|e| e.key.to_string())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 fn read_file(path: &Path, only: &[String]) -> io::Result<Content> {

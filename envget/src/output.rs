@@ -1,11 +1,47 @@
-//! Printing values and whole files in each `--format`.
+//! Printing values and whole files in each `--format`. A reader that stops early (`| head`)
+//! is not an error, as for ripgrep.
 
 use crate::cli::Format;
+use crate::exit_codes;
 use envfile::encode;
+use envtools_cli::warn::warn;
+use envtools_cli::Failure;
 use std::io::{self, Write};
 
+/// Print every pair in `format`; exit code 0, or a failure when stdout cannot be written.
+pub fn print(pairs: &[(&str, &str)], format: Format, null: bool) -> Result<u8, Failure> {
+    finish(|out| write_format(out, format, pairs, null))
+}
+
+/// Print the values of `pairs`, raw, one per line (NUL with `-0`), or in `format`.
+pub fn print_values(
+    pairs: &[(&str, &str)],
+    format: Option<Format>,
+    null: bool,
+) -> Result<u8, Failure> {
+    match format {
+        Some(format) => print(pairs, format, null),
+        None => finish(|out| {
+            pairs.iter().try_for_each(|(_, v)| {
+                out.write_all(v.as_bytes())?;
+                out.write_all(terminator(null))
+            })
+        }),
+    }
+}
+
+fn finish(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<u8, Failure> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(exit_codes::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(exit_codes::SUCCESS),
+        Err(e) => Err(Failure::new(exit_codes::ERROR, "cannot write to stdout").with_source(e)),
+    }
+}
+
 /// The line terminator: newline, or NUL with `-0`.
-pub fn terminator(null: bool) -> &'static [u8] {
+fn terminator(null: bool) -> &'static [u8] {
     if null {
         b"\0"
     } else {
@@ -15,8 +51,8 @@ pub fn terminator(null: bool) -> &'static [u8] {
 
 /// Write `pairs` in `format`. Problems that make a pair unprintable in that format are
 /// reported on stderr, naming the key but never the value.
-pub fn write_format(
-    out: &mut impl Write,
+fn write_format(
+    out: &mut dyn Write,
     format: Format,
     pairs: &[(&str, &str)],
     null: bool,
@@ -41,38 +77,47 @@ pub fn write_format(
         Format::Shell => {
             for (k, v) in pairs {
                 if !encode::is_portable_key(k) {
-                    eprintln!("envget: warning: {k} is not a valid shell variable name; skipped");
-                    continue;
+                    warn(
+                        "envget",
+                        format_args!("{k} is not a valid shell variable name; skipped"),
+                    );
+                } else if v.contains('\0') {
+                    warn("envget", format_args!("{k} holds a NUL byte; skipped"));
+                } else {
+                    writeln!(out, "export {k}={}", envtools_cli::shell::quoted(v))?;
                 }
-                if v.contains('\0') {
-                    eprintln!("envget: warning: {k} holds a NUL byte; skipped");
-                    continue;
-                }
-                writeln!(out, "export {k}={}", encode::shell_quoted(v))?;
             }
         }
         Format::Dotenv => {
             for (k, v) in pairs {
-                let encoded = match encode::portable(v) {
-                    Ok(text) => text,
-                    Err(why) => match encode::dotenvy_only(v) {
-                        Ok(text) => {
-                            eprintln!(
-                                "envget: warning: {k} is written for dotenvy (envget) only: {why}"
-                            );
-                            text
-                        }
-                        Err(why) => {
-                            eprintln!("envget: warning: {k} skipped: {why}");
-                            continue;
-                        }
-                    },
-                };
-                writeln!(out, "{k}={encoded}")?;
+                if let Some(encoded) = dotenv_value(k, v) {
+                    writeln!(out, "{k}={encoded}")?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// A value as dotenv text every reader reads back, else for dotenvy alone (warned), else
+/// `None` (warned, skipped).
+fn dotenv_value(key: &str, value: &str) -> Option<String> {
+    match encode::portable(value) {
+        Ok(text) => Some(text),
+        Err(why) => match encode::dotenvy_only(value) {
+            Ok(text) => {
+                warn(
+                    "envget",
+                    format_args!("{key} is written for dotenvy (envget) only: {why}"),
+                );
+                Some(text)
+            }
+            Err(why) => {
+                warn("envget", format_args!("{key} skipped: {why}"));
+                None
+            }
+        },
+    }
 }
 
 fn json_string(s: &str) -> String {

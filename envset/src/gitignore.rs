@@ -29,7 +29,7 @@ pub fn check(real: &Path, created: bool, add: bool) {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let lock = envfile::store::lock_path(real).ok();
+    let lock = envtools_store::lock_path(real).ok();
     let names: Vec<String> = [Some(real.to_path_buf()), lock]
         .into_iter()
         .flatten()
@@ -41,8 +41,9 @@ pub fn check(real: &Path, created: bool, add: bool) {
     }
     let list = names.join(" and ");
     if !add {
-        eprintln!(
-            "envset: warning: git would track {list}; add to .gitignore, or run with --gitignore"
+        envtools_cli::warn::warn(
+            "envset",
+            format_args!("git would track {list}; add to .gitignore, or run with --gitignore"),
         );
         return;
     }
@@ -62,9 +63,13 @@ pub fn check(real: &Path, created: bool, add: bool) {
         .and_then(|mut f| f.write_all(text.as_bytes()));
     match written {
         Ok(()) => eprintln!("envset: added {list} to {}", path.display()),
-        Err(e) => eprintln!(
-            "envset: warning: cannot add {list} to {}: {e}",
-            path.display()
+        Err(e) => envtools_cli::warn::warn(
+            "envset",
+            format_args!(
+                "cannot add {list} to {}: {}",
+                path.display(),
+                envtools_cli::failure::describe(&e)
+            ),
         ),
     }
 }

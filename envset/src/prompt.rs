@@ -2,9 +2,9 @@
 //! terminal, or standard input (one line per key, or all of it with `--stdin-all`).
 
 use crate::exit_codes;
-use crate::Failure;
+use envtools_cli::interrupt::CtrlC;
+use envtools_cli::Failure;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What to ask for one key.
 pub struct Question<'a> {
@@ -128,20 +128,12 @@ fn stdin_error(key: &str, e: &io::Error) -> Failure {
     )
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_sigint(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
 /// Read one answer at the terminal, hidden unless `visible`. Ctrl-C restores the terminal
 /// and fails with exit 130 (rpassword raises SIGINT while the terminal is still raw, so the
 /// default action would leave the user's terminal without echo).
 fn read_terminal(stdin: &mut impl BufRead, prompt: &str, visible: bool) -> Result<String, Failure> {
-    let interrupted = || Failure::new(exit_codes::INTERRUPTED, "interrupted".to_string());
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    let previous =
-        unsafe { libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t) };
+    let interrupted = || Failure::new(exit_codes::INTERRUPTED, "interrupted");
+    let ctrl_c = CtrlC::catch();
     let result = if visible {
         eprint!("{prompt}");
         let _ = io::stderr().flush();
@@ -159,9 +151,9 @@ fn read_terminal(stdin: &mut impl BufRead, prompt: &str, visible: bool) -> Resul
     } else {
         rpassword::prompt_password(prompt)
     };
-    // SAFETY: puts back the handler that was there before.
-    unsafe { libc::signal(libc::SIGINT, previous) };
-    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+    let was_interrupted = ctrl_c.take();
+    drop(ctrl_c);
+    if was_interrupted {
         eprintln!();
         return Err(interrupted());
     }
@@ -172,7 +164,7 @@ fn read_terminal(stdin: &mut impl BufRead, prompt: &str, visible: bool) -> Resul
             eprintln!();
             Err(Failure::new(
                 exit_codes::REFUSED,
-                "no answer (end of input)".to_string(),
+                "no answer (end of input)",
             ))
         }
         Err(e) => Err(Failure::new(

@@ -2,9 +2,9 @@
 //! result reads back as intended, and replace the file atomically.
 
 use crate::exit_codes;
-use crate::Failure;
 use envfile::edit::{self, Change, Expect};
-use envfile::store::Locked;
+use envtools_cli::{Context, Failure};
+use envtools_store::Locked;
 use std::path::Path;
 
 /// What happened to the file.
@@ -23,23 +23,23 @@ pub fn apply(
     changes: &[Change],
     expect: &[Expect],
 ) -> Result<Outcome, Failure> {
-    let io_err = |what: &str, e: std::io::Error| {
-        Failure::new(exit_codes::ERROR, format!("{name}: cannot {what}: {e}"))
-    };
-    let locked = Locked::acquire(real).map_err(|e| io_err("lock", e))?;
-    let old = locked.read().map_err(|e| io_err("read", e))?;
+    let cannot = |what: &str| format!("{name}: cannot {what}");
+    let locked = Locked::acquire(real).context(exit_codes::ERROR, || cannot("lock"))?;
+    let old = locked
+        .read()
+        .context(exit_codes::ERROR, || cannot("read"))?;
     let created = old.is_none();
     let old = old.unwrap_or_default();
     let old_text = std::str::from_utf8(&old).map_err(|_| {
         let line = envfile::read::decode(&old).err().map_or(1, |e| e.line);
-        Failure::new(
+        Failure::at_line(
             exit_codes::ERROR,
-            format!("{name}:{line}: not valid UTF-8; nothing written"),
+            name,
+            line,
+            "not valid UTF-8; nothing written",
         )
     })?;
-    let body = old_text
-        .strip_prefix(envfile::read::BOM)
-        .unwrap_or(old_text);
+    let body = envfile::read::without_bom(old_text);
     let unsets: Vec<&str> = changes
         .iter()
         .filter(|c| matches!(c, Change::Unset { .. }))
@@ -76,16 +76,14 @@ pub fn apply(
     warn_rejected(name, &problems);
     locked
         .replace(new_text.as_bytes())
-        .map_err(|e| io_err("write", e))?;
+        .context(exit_codes::ERROR, || cannot("write"))?;
     Ok(Outcome { created, absent })
 }
 
 /// Lines the parser rejects are kept as they are, and said so.
 fn warn_rejected(name: &str, problems: &[envfile::Problem]) {
     for p in problems {
-        eprintln!(
-            "envset: warning: {name}:{}: {} (line kept as it is)",
-            p.line, p.reason
-        );
+        let reason = format!("{} (line kept as it is)", p.reason);
+        envtools_cli::warn::at_line("envset", false, name, p.line, reason);
     }
 }

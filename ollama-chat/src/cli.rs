@@ -1,122 +1,177 @@
 //! The command line: every flag, with the doc comments that become `--help`.
 
 use clap::{Parser, ValueEnum};
+use envtools_cli::generate::Generate;
+use envtools_cli::Page;
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
-Configuration, highest first: flags; the environment; the .env file here (or
---env-file); defaults. OLLAMA_API_URL is the full chat endpoint
+/// Usage lines, notes, examples and exit codes: `--help` and the man page.
+pub const PAGE: Page = Page {
+    usage: &[
+        "ollama-chat [OPTIONS] PROMPT...",
+        "ollama-chat [OPTIONS] < FILE",
+        "ollama-chat [OPTIONS] [-i]",
+    ],
+    notes: &[
+        (
+            "Configuration",
+            "Highest first: flags; the environment; the .env file here (or --env-file);
+defaults. OLLAMA_API_URL is the full chat endpoint
 (http://localhost:11434/api/chat); OLLAMA_HOST is Ollama's own server variable
 (127.0.0.1:11434, 0.0.0.0, http://host:port, https://host); OLLAMA_MODEL the model.
 A URL ending in /v1/chat/completions (or --api openai) speaks the OpenAI protocol,
-with Authorization: Bearer $OPENAI_API_KEY when that is set.
-
-REPL (no PROMPT at a terminal, or -i): answers go to stdout, the >>> prompt and
+with Authorization: Bearer $OPENAI_API_KEY when that is set.",
+        ),
+        (
+            "REPL",
+            "No PROMPT at a terminal, or -i: answers go to stdout, the >>> prompt and
 everything else to the terminal. Commands: /help, /clear, /system TEXT,
 /model NAME, /save FILE, /load FILE; a message between two \"\"\" lines spans lines;
-quit, exit, bye, /bye or Ctrl-D leave. Ctrl-C stops the answer being written.
+quit, exit, bye, /bye or Ctrl-D leave. Ctrl-C stops the answer being written.",
+        ),
+    ],
+    examples: &[
+        (
+            "ollama-chat \"why is the sky blue?\"",
+            "the answer streams to stdout",
+        ),
+        (
+            "git diff | ollama-chat \"write a commit message\"",
+            "PROMPT, a blank line, then stdin",
+        ),
+        (
+            "ollama-chat -m qwen3 -o temperature=0 < notes.txt",
+            "a model and an option",
+        ),
+        (
+            "ollama-chat --format json \"three primes as a JSON list\" | jq .",
+            "structured output",
+        ),
+        (
+            "ollama-chat --history chat.json \"and in French?\"",
+            "a conversation across calls",
+        ),
+        (
+            "ollama-chat --url http://127.0.0.1:8080/v1/chat/completions \"hi\"",
+            "llama-server",
+        ),
+        ("ollama-chat --list", "the installed models"),
+    ],
+    exit_status: &[
+        ("0", "the answer arrived whole"),
+        ("1", "the server answered with an error"),
+        (
+            "2",
+            "bad usage or input (flags, -o, --history, --format, no model, nothing to send)",
+        ),
+        ("3", "the server cannot be reached"),
+        ("4", "no first byte within --timeout, or the stream stalled"),
+        (
+            "5",
+            "the reply broke the protocol or was cut off (partial answer kept on stdout)",
+        ),
+        ("6", "the model is not installed (ollama pull MODEL)"),
+        ("130", "interrupted (Ctrl-C)"),
+    ],
+};
 
-Examples:
-  ollama-chat \"why is the sky blue?\"
-  git diff | ollama-chat \"write a commit message for this diff\"
-  ollama-chat -m qwen3 -o temperature=0 -o num_ctx=8192 < notes.txt
-  ollama-chat --format json \"three primes as a JSON list\" | jq .
-  ollama-chat --history chat.json \"and in French?\"
-  ollama-chat --url http://127.0.0.1:8080/v1/chat/completions \"hi\"   (llama-server)
-  ollama-chat --list
-
-Exit status:
-  0    the answer arrived whole
-  1    the server answered with an error
-  2    bad usage or input (flags, -o, --history, --format, no model, nothing to send)
-  3    the server cannot be reached
-  4    no first byte within --timeout, or the stream stalled
-  5    the reply broke the protocol or was cut off (partial answer kept on stdout)
-  6    the model is not installed (ollama pull MODEL)
-  130  interrupted (Ctrl-C)";
-
-/// Chat with a local Ollama (or any OpenAI-compatible) server.
-///
-/// Single-shot: the PROMPT words (and standard input, when it is not a terminal) are the
-/// message; the answer streams to stdout. With no PROMPT at a terminal: a REPL.
+/// Chat with a local Ollama (or any OpenAI-compatible) server: the PROMPT words (and standard
+/// input, when it is not a terminal) are the message and the answer streams to stdout; with
+/// no PROMPT at a terminal, a REPL.
 #[derive(Parser, Debug)]
-#[command(name = "ollama-chat", version, after_help = AFTER_HELP)]
+#[command(name = "ollama-chat", version)]
 pub struct Cli {
-    /// Print a man page or a shell completion script, then exit
-    #[arg(long, value_enum, hide = true, value_name = "KIND")]
-    pub generate: Option<envfile::generate::Generate>,
-
     /// The message (words are joined by spaces)
     #[arg(value_name = "PROMPT")]
     pub prompt: Vec<String>,
 
     /// The model (default: OLLAMA_MODEL)
-    #[arg(short, long, value_name = "NAME")]
+    #[arg(short, long, value_name = "NAME", help_heading = "Server")]
     pub model: Option<String>,
 
     /// The chat endpoint or server URL (default: OLLAMA_API_URL, then OLLAMA_HOST)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = "Server")]
     pub url: Option<String>,
 
     /// The server, with Ollama's OLLAMA_HOST rules (host, host:port, http://host:port)
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", help_heading = "Server")]
     pub host: Option<String>,
 
     /// Read configuration from this .env file instead of ./.env
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Server")]
     pub env_file: Option<PathBuf>,
 
     /// A system message
-    #[arg(short, long, value_name = "TEXT")]
+    #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
     pub system: Option<String>,
 
     /// A model option, e.g. temperature=0 or num_ctx=8192 (repeatable)
-    #[arg(short = 'o', long = "option", value_name = "KEY=VALUE")]
+    #[arg(
+        short = 'o',
+        long = "option",
+        value_name = "KEY=VALUE",
+        help_heading = "Request"
+    )]
     pub options: Vec<String>,
 
     /// Structured output: `json`, or a JSON schema file
-    #[arg(long, value_name = "json|FILE")]
+    #[arg(long, value_name = "json|FILE", help_heading = "Request")]
     pub format: Option<String>,
 
     /// How long the model stays loaded (e.g. 5m, 0, -1)
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help_heading = "Request")]
     pub keep_alive: Option<String>,
 
     /// Ask a thinking model to think (the thinking goes to stderr)
-    #[arg(long)]
+    #[arg(long, help_heading = "Request")]
     pub think: bool,
 
     /// Ask for the whole answer at once instead of streaming
-    #[arg(long)]
+    #[arg(long, help_heading = "Request")]
     pub no_stream: bool,
 
     /// Print the server's response objects as NDJSON instead of the text
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
 
     /// After the answer, print token counts, speed and timings on stderr
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub stats: bool,
 
     /// Load the conversation from FILE before asking, save it with the new turn after
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Conversation")]
     pub history: Option<PathBuf>,
 
     /// List the installed models
-    #[arg(long)]
+    #[arg(long, help_heading = "Other")]
     pub list: bool,
 
     /// Seconds to wait for the first byte (the model may be loading) and between chunks
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 300,
+        help_heading = "Server"
+    )]
     pub timeout: u64,
 
     /// The protocol; auto: openai when the URL ends in /v1/chat/completions
-    #[arg(long, value_enum, default_value = "auto", value_name = "API")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        value_name = "API",
+        help_heading = "Server"
+    )]
     pub api: ApiChoice,
 
     /// Start the REPL, reading lines from standard input even when it is not a terminal
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = "Conversation")]
     pub interactive: bool,
+
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, value_name = "KIND", help_heading = "Other")]
+    pub generate: Option<Generate>,
 }
 
 /// `--api`.

@@ -3,7 +3,7 @@
 
 use crate::cli::{ApiChoice, Cli};
 use crate::exit_codes;
-use crate::Failure;
+use envtools_cli::{Context, Failure};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -56,26 +56,13 @@ fn read_env_file(cli: &Cli) -> Result<envfile::Vars<'static>, Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
             return Ok(envfile::Vars::new())
         }
-        Err(e) => {
-            return Err(Failure::new(
-                exit_codes::USAGE,
-                format!("{}: {e}", path.display()),
-            ))
-        }
+        read => read.with_path(exit_codes::USAGE, path)?,
     };
     let parsed = envfile::parse(&bytes).map_err(|e| {
-        Failure::new(
-            exit_codes::USAGE,
-            format!("{}:{}: not valid UTF-8", path.display(), e.line),
-        )
+        Failure::at_line(exit_codes::USAGE, path.display(), e.line, "not valid UTF-8")
     })?;
     for p in &parsed.problems {
-        eprintln!(
-            "ollama-chat: warning: {}:{}: {}",
-            path.display(),
-            p.line,
-            p.reason
-        );
+        envtools_cli::warn::at_line("ollama-chat", false, path.display(), p.line, &p.reason);
     }
     let mut vars = envfile::Vars::new();
     vars.extend_from(parsed);

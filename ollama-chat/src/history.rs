@@ -3,7 +3,8 @@
 
 use crate::api::Message;
 use crate::exit_codes;
-use crate::Failure;
+use envtools_cli::{Context, Failure};
+use envtools_store::Locked;
 use serde_json::Value;
 use std::path::Path;
 
@@ -38,21 +39,19 @@ pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
         .collect()
 }
 
-/// Write a conversation file atomically (temp file, fsync, rename): a crash never leaves half
-/// a conversation. A new file is 0600: conversations can hold secrets.
+/// Write a conversation file atomically (temp file, fsync, rename) under its lock: a crash
+/// never leaves half a conversation. A new file is 0600: conversations can hold secrets.
 pub fn save(path: &Path, messages: &[Message]) -> Result<(), Failure> {
     let list: Vec<Value> = messages.iter().map(Message::to_json).collect();
     let mut text =
         serde_json::to_string_pretty(&Value::Array(list)).unwrap_or_else(|_| "[]".into());
     text.push('\n');
-    let real = envfile::store::resolve(path)
-        .map_err(|e| Failure::new(exit_codes::USAGE, format!("{}: {e}", path.display())))?;
-    envfile::store::replace_file(&real, text.as_bytes()).map_err(|e| {
-        Failure::new(
-            exit_codes::USAGE,
-            format!("{}: cannot write: {e}", path.display()),
-        )
-    })
+    let cannot = |what: &str| format!("{}: cannot {what}", path.display());
+    let real = envtools_store::resolve(path).with_path(exit_codes::USAGE, path)?;
+    let locked = Locked::acquire(&real).context(exit_codes::USAGE, || cannot("lock"))?;
+    locked
+        .replace(text.as_bytes())
+        .context(exit_codes::USAGE, || cannot("write"))
 }
 
 /// Put `system` first, replacing a system message already there.

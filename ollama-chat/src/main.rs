@@ -6,24 +6,22 @@ mod config;
 mod exit_codes;
 mod history;
 mod http;
-mod interrupt;
 mod repl;
 mod stream;
 
 use api::Message;
-use clap::Parser;
-use cli::Cli;
+use cli::{Cli, PAGE};
 use config::{Api, Config};
-pub use envfile::Failure;
+use envtools_cli::{args, generate, Failure};
 use serde_json::Value;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = args::parse(&PAGE);
     if let Some(kind) = cli.generate {
-        return envfile::generate::print(kind, <Cli as clap::CommandFactory>::command());
+        return generate::print(kind, args::command::<Cli>(&PAGE), &PAGE);
     }
     match run(&cli) {
         Ok(()) => ExitCode::from(exit_codes::SUCCESS),
@@ -75,7 +73,6 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     };
 
     messages.push(Message::new("user", message));
-    interrupt::catch();
     let result = stream::run(
         &client,
         &stream::Turn {
@@ -83,7 +80,6 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             ..turn.clone_settings()
         },
     );
-    interrupt::restore();
     match result {
         Ok(answer) => {
             if let Some(path) = &cli.history {
@@ -93,9 +89,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
         Err(stream::Stop::Failed(f)) => Err(f),
-        Err(stream::Stop::Cancelled) => {
-            Err(Failure::new(exit_codes::INTERRUPTED, "interrupted".into()))
-        }
+        Err(stream::Stop::Cancelled) => Err(Failure::new(exit_codes::INTERRUPTED, "interrupted")),
         Err(stream::Stop::OutputClosed) => Ok(()),
     }
 }
@@ -121,7 +115,7 @@ fn read_message(cli: &Cli) -> Result<String, Failure> {
     if message.trim().is_empty() {
         return Err(Failure::new(
             exit_codes::USAGE,
-            "nothing to send: give a PROMPT or pipe text in (see --help)".into(),
+            "nothing to send: give a PROMPT or pipe text in (see --help)",
         ));
     }
     Ok(message)

@@ -4,9 +4,8 @@
 
 use crate::api::Message;
 use crate::history;
-use crate::interrupt;
 use crate::stream::{self, Stop, Turn};
-use crate::Failure;
+use envtools_cli::Failure;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 
@@ -107,7 +106,6 @@ impl Repl<'_> {
                 Action::Nothing => continue,
             };
             self.messages.push(Message::new("user", text));
-            interrupt::catch();
             let result = stream::run(
                 client,
                 &Turn {
@@ -117,7 +115,6 @@ impl Repl<'_> {
                     ..self.turn_template.clone_settings()
                 },
             );
-            interrupt::restore();
             match result {
                 Ok(answer) => {
                     self.messages.push(Message::new("assistant", answer));

@@ -5,8 +5,8 @@ use crate::api::{self, Chunk, LineError, Message, Stats};
 use crate::config::{self, Api, Config};
 use crate::exit_codes;
 use crate::http::{Client, Event, Transport};
-use crate::interrupt;
-use crate::Failure;
+use envtools_cli::interrupt::CtrlC;
+use envtools_cli::Failure;
 use serde_json::Value;
 use std::io::{self, IsTerminal, Write};
 use std::sync::mpsc::RecvTimeoutError;
@@ -91,8 +91,10 @@ impl Output {
     }
 }
 
-/// Ask and stream. Returns the answer's text (empty unless `keep_text`).
+/// Ask and stream. Returns the answer's text (empty unless `keep_text`). Ctrl-C while it
+/// streams stops the answer ([`Stop::Cancelled`]); afterwards it does what it did before.
 pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
+    let ctrl_c = CtrlC::catch();
     let cfg = turn.config;
     let body = api::body(
         cfg.api,
@@ -129,7 +131,7 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
         Err(Stop::Failed(f))
     };
     loop {
-        if interrupt::take() {
+        if ctrl_c.take() {
             out.finish()?;
             return Err(Stop::Cancelled);
         }
@@ -146,7 +148,7 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
                     let msg =
                         "the server sent an SSE stream (OpenAI protocol) to an Ollama endpoint; \
                                use a /v1/chat/completions URL or --api openai";
-                    return fail(&mut out, Failure::new(exit_codes::PROTOCOL, msg.into()));
+                    return fail(&mut out, Failure::new(exit_codes::PROTOCOL, msg));
                 }
             }
             Event::Status(code, text) => {
@@ -165,7 +167,7 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
                     &mut out,
                     Failure::new(
                         exit_codes::PROTOCOL,
-                        "the answer was cut off: the reply ended before its final chunk".into(),
+                        "the answer was cut off: the reply ended before its final chunk",
                     ),
                 )
             }
@@ -295,7 +297,7 @@ pub fn transport_error(t: &Transport, endpoint: &str, partial: bool) -> Failure 
             exit_codes::TIMEOUT,
             format!("no reply from {base} within the timeout (a model still loading? raise --timeout)"),
         ),
-        Transport::Stalled => Failure::new(exit_codes::TIMEOUT, "the answer stalled: nothing arrived within the timeout".into()),
+        Transport::Stalled => Failure::new(exit_codes::TIMEOUT, "the answer stalled: nothing arrived within the timeout"),
         Transport::Cut(why) if partial => Failure::new(exit_codes::PROTOCOL, format!("the answer was cut off: the connection broke ({why})")),
         Transport::Cut(why) => Failure::new(exit_codes::PROTOCOL, format!("the connection to {base} broke: {why}")),
         Transport::Other(why) => Failure::new(exit_codes::UNREACHABLE, format!("cannot talk to {base}: {why}")),

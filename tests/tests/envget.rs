@@ -119,6 +119,42 @@ fn a_missing_key_is_reported_after_the_keys_that_are_set() {
 }
 
 #[test]
+fn a_missing_key_suggests_the_closest_key_of_the_files_but_never_a_value() {
+    let dir = TestDir::new();
+    // A plain file (read by the chunked scan) and one that is not (read whole): both suggest.
+    dir.write(".env", "OLLAMA_MODEL=secret-model-name\nHF_TOKEN=hf_123\n");
+    dir.write("other.env", "OLLAMA_HOST='127.0.0.1:11434'\n");
+    let out = dir.run("envget", &["OLAMA_MODEL"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            Some(1),
+            "",
+            "envget: OLAMA_MODEL is not set in .env (did you mean OLLAMA_MODEL?)\n"
+        )
+    );
+    let out = dir.run(
+        "envget",
+        &["-f", ".env", "-f", "other.env", "ollama_host", "HF_TOKEN"],
+    );
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            Some(1),
+            "hf_123\n",
+            "envget: ollama_host is not set in .env, other.env (did you mean OLLAMA_HOST?)\n"
+        )
+    );
+    let out = dir.run("envget", &["API_URL"]);
+    assert_eq!(out.stderr, "envget: API_URL is not set in .env\n");
+    let out = dir.run_stdin("envget", &["-f", "-", "HF_TOKN"], "HF_TOKEN=x\n");
+    assert_eq!(
+        out.stderr,
+        "envget: HF_TOKN is not set in <stdin> (did you mean HF_TOKEN?)\n"
+    );
+}
+
+#[test]
 fn an_empty_value_is_set() {
     let dir = TestDir::new();
     dir.write(".env", "EMPTY=\nQ=''\n");
@@ -163,10 +199,7 @@ fn missing_or_unreadable_file_exits_2_naming_file_and_os_error() {
     let dir = TestDir::new();
     let out = dir.run("envget", &["-f", "nope.env", "A"]);
     assert_eq!(out.code, Some(2));
-    assert_eq!(
-        out.stderr,
-        "envget: nope.env: No such file or directory (os error 2)\n"
-    );
+    assert_eq!(out.stderr, "envget: nope.env: No such file or directory\n");
     std::fs::create_dir(dir.path().join("adir")).unwrap_or_else(|e| panic!("{e}"));
     let out = dir.run("envget", &["-f", "adir", "-d", "x", "A"]);
     assert_eq!(out.code, Some(2), "--default forgives only a missing file");

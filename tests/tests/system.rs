@@ -293,49 +293,6 @@ fn a_failed_install_in_the_hook_warns_and_still_starts_the_shell() {
 }
 
 #[test]
-fn every_tool_prints_its_man_page_and_completions() {
-    for tool in ["envget", "envset", "venv-bootstrap", "ollama-chat"] {
-        let run = |kind: &str| {
-            run_command(
-                Command::new(e2e::bin(tool)).args(["--generate", kind]),
-                None,
-            )
-        };
-        let man = run("man");
-        assert!(
-            man.stdout.starts_with(&format!(
-                ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {tool} 1"
-            )),
-            "{tool}: {}",
-            &man.stdout[..80.min(man.stdout.len())]
-        );
-        assert!(
-            run("complete-bash")
-                .stdout
-                .contains(&format!("complete -F _{}", tool.replace('-', "__"))),
-            "{tool} bash"
-        );
-        assert!(
-            run("complete-zsh")
-                .stdout
-                .starts_with(&format!("#compdef {tool}")),
-            "{tool} zsh"
-        );
-        assert!(
-            run("complete-fish")
-                .stdout
-                .contains(&format!("complete -c {tool}")),
-            "{tool} fish"
-        );
-        let help = run_command(Command::new(e2e::bin(tool)).arg("--help"), None);
-        assert!(
-            !help.stdout.contains("--generate"),
-            "{tool}: --generate is kept out of --help"
-        );
-    }
-}
-
-#[test]
 fn the_start_up_hook_stops_at_a_failed_question_and_starts_nothing() {
     let dir = example_project();
     logging_python3(&dir);

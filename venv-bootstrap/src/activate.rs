@@ -2,8 +2,11 @@
 //! `--print-env`.
 
 use crate::cli::EnvFormat;
-use envfile::encode::shell_quoted;
+use crate::exit_codes;
+use envtools_cli::shell::quoted as shell_quoted;
+use envtools_cli::Failure;
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -18,17 +21,8 @@ pub struct Activation {
 /// Activation for `venv` (absolute), relative to the current PATH.
 pub fn for_venv(venv: &Path) -> Activation {
     let bin = venv.join("bin");
-    let mut path = OsString::from(&bin);
-    if let Some(old) = std::env::var_os("PATH") {
-        // Already first (a nested start): do not stack it again.
-        let first = std::env::split_paths(&old).next();
-        if first.as_deref() == Some(bin.as_path()) {
-            path = old;
-        } else {
-            path.push(":");
-            path.push(old);
-        }
-    }
+    // Already first (a nested start): not stacked again.
+    let path = envtools_cli::path::prepend(&bin, std::env::var_os("PATH").as_deref());
     let prompt = venv
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -96,4 +90,32 @@ pub fn render(format: EnvFormat, a: &Activation, clean_pythonpath: bool) -> Stri
             format!("{v}\n")
         }
     }
+}
+
+/// `--print-env`: the activation on stdout, for `eval`.
+pub fn print(format: EnvFormat, a: &Activation, clean_pythonpath: bool) -> Result<(), Failure> {
+    let text = render(format, a, clean_pythonpath);
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(exit_codes::ERROR, "cannot write to stdout").with_source(e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Become `command` inside the venv. Returns only on failure (126, 127).
+pub fn exec(command: &[OsString], a: &Activation, clean_pythonpath: bool, quiet: bool) -> Failure {
+    let Some((program, args)) = command.split_first() else {
+        return Failure::new(exit_codes::ERROR, "no COMMAND after --");
+    };
+    if std::env::var_os("PYTHONPATH").is_some() && !clean_pythonpath && !quiet {
+        envtools_cli::warn::warn(
+            "venv-bootstrap",
+            "PYTHONPATH is set and shadows the venv's packages (--clean-pythonpath removes it)",
+        );
+    }
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    apply(&mut cmd, a, clean_pythonpath);
+    envtools_cli::exec::exec(cmd)
 }

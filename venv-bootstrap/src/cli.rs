@@ -1,109 +1,171 @@
 //! The command line: every flag, with the doc comments that become `--help`.
 
+use crate::exit_codes;
 use clap::{Parser, ValueEnum};
+use envtools_cli::generate::Generate;
+use envtools_cli::{Failure, Page};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
-When nothing changed (the stamp inside the venv matches the Python, every requirement
+/// Usage lines, notes, examples and exit codes: `--help` and the man page.
+pub const PAGE: Page = Page {
+    usage: &[
+        "venv-bootstrap [OPTIONS] [-- COMMAND [ARGS]...]",
+        "venv-bootstrap [OPTIONS] --print-env [SHELL]",
+        "venv-bootstrap [OPTIONS] --check",
+    ],
+    notes: &[(
+        "How the venv is kept",
+        "When nothing changed (the stamp inside the venv matches the Python, every requirement
 and constraint file byte for byte, the installer and its options, and the PIP_*/UV_*
 index variables) nothing runs: no Python, no pip, no network. Otherwise pip (or uv)
 installs, and the stamp is written only after it succeeded. A broken, half-built or
 foreign-Python venv is rebuilt (only a folder holding pyvenv.cfg is ever deleted).
 pip is upgraded when the venv is created, never on a warm start. A package dropped
 from the requirements is uninstalled after the next install, with what only it
-pulled in; packages you pip-install by hand stay, with what they need.
-
-Examples:
-  venv-bootstrap -- bash                      a shell inside the venv
-  venv-bootstrap -- python app.py             run a script
-  venv-bootstrap -r requirements-dev.txt -- pytest
-  eval \"$(venv-bootstrap --print-env)\"        activate in this shell
-  venv-bootstrap --offline --find-links wheels/
-  venv-bootstrap --on-error warn -- bash      a dev shell even when the index is down
-
-Exit status:
-  0    ready (in exec mode: COMMAND's own exit status)
-  1    --check: not up to date
-  2    bad usage; unreadable requirements file; venv path is a file or not a venv
-  3    no usable Python, or python -m venv failed
-  4    the installer failed (COMMAND not run, unless --on-error warn)
-  126  COMMAND could not be executed
-  127  COMMAND was not found";
+pulled in; packages you pip-install by hand stay, with what they need.",
+    )],
+    examples: &[
+        ("venv-bootstrap -- bash", "a shell inside the venv"),
+        ("venv-bootstrap -- python app.py", "run a script"),
+        (
+            "venv-bootstrap -r requirements-dev.txt -- pytest",
+            "other requirements",
+        ),
+        (
+            "eval \"$(venv-bootstrap --print-env)\"",
+            "activate in this shell",
+        ),
+        (
+            "venv-bootstrap --offline --find-links wheels/",
+            "no index at all",
+        ),
+        (
+            "venv-bootstrap --on-error warn -- bash",
+            "a dev shell even when the index is down",
+        ),
+        (
+            "venv-bootstrap --check",
+            "exit 0 if up to date, 1 if not; changes nothing",
+        ),
+    ],
+    exit_status: &[
+        ("0", "ready (in exec mode: COMMAND's own exit status)"),
+        ("1", "--check: not up to date"),
+        (
+            "2",
+            "bad usage; unreadable requirements file; venv path is a file or not a venv",
+        ),
+        ("3", "no usable Python, or python -m venv failed"),
+        (
+            "4",
+            "the installer failed (COMMAND not run, unless --on-error warn)",
+        ),
+        ("126", "COMMAND could not be executed"),
+        ("127", "COMMAND was not found"),
+    ],
+};
 
 /// Make sure a Python virtual environment exists and matches its requirements, then run a
 /// command inside it.
 #[derive(Parser, Debug)]
-#[command(name = "venv-bootstrap", version, after_help = AFTER_HELP)]
+#[command(name = "venv-bootstrap", version)]
 pub struct Cli {
-    /// Print a man page or a shell completion script, then exit
-    #[arg(long, value_enum, hide = true, value_name = "KIND")]
-    pub generate: Option<envfile::generate::Generate>,
-
     /// The venv folder
-    #[arg(long, value_name = "DIR", default_value = ".nix-venv")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".nix-venv",
+        help_heading = "Venv"
+    )]
     pub venv: PathBuf,
 
     /// The Python to build the venv from (default: python3 on PATH)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Venv")]
     pub python: Option<PathBuf>,
 
     /// A requirements file (repeatable; default requirements.txt when present)
-    #[arg(short = 'r', long = "requirement", value_name = "FILE")]
+    #[arg(
+        short = 'r',
+        long = "requirement",
+        value_name = "FILE",
+        help_heading = "Requirements"
+    )]
     pub requirements: Vec<PathBuf>,
 
     /// A constraints file (repeatable)
-    #[arg(short = 'c', long = "constraint", value_name = "FILE")]
+    #[arg(
+        short = 'c',
+        long = "constraint",
+        value_name = "FILE",
+        help_heading = "Requirements"
+    )]
     pub constraints: Vec<PathBuf>,
 
     /// Which installer to use; auto picks uv when it is on PATH (uv also puts pip into a new
     /// venv, far faster than ensurepip)
-    #[arg(long, value_enum, default_value = "auto", value_name = "NAME")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        value_name = "NAME",
+        help_heading = "Requirements"
+    )]
     pub installer: InstallerChoice,
 
     /// No index access (pip --no-index), with --find-links if given
-    #[arg(long)]
+    #[arg(long, help_heading = "Requirements")]
     pub offline: bool,
 
     /// A folder of wheels to install from
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Requirements")]
     pub find_links: Option<PathBuf>,
 
     /// Do not upgrade pip when the venv is created
-    #[arg(long)]
+    #[arg(long, help_heading = "Venv")]
     pub no_upgrade_pip: bool,
 
     /// When the install fails: fail (COMMAND not run), or warn and run COMMAND anyway
-    #[arg(long, value_enum, default_value = "fail", value_name = "WHAT")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "fail",
+        value_name = "WHAT",
+        help_heading = "Requirements"
+    )]
     pub on_error: OnError,
 
     /// Remove PYTHONPATH from COMMAND's environment (it shadows the venv's packages)
-    #[arg(long)]
+    #[arg(long, help_heading = "Running")]
     pub clean_pythonpath: bool,
 
     /// Print what activation sets, for eval "$(venv-bootstrap --print-env)"
-    #[arg(long, value_enum, value_name = "SHELL", num_args = 0..=1, default_missing_value = "sh")]
+    #[arg(long, value_enum, value_name = "SHELL", num_args = 0..=1, default_missing_value = "sh", help_heading = "Running")]
     pub print_env: Option<EnvFormat>,
 
     /// Rebuild the venv from scratch
-    #[arg(long)]
+    #[arg(long, help_heading = "Venv")]
     pub force: bool,
 
     /// Only report whether the venv is up to date (exit 0 yes, 1 no); change nothing
-    #[arg(long)]
+    #[arg(long, help_heading = "Running")]
     pub check: bool,
 
     /// Print only errors (the installer's output is shown only when it fails)
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
 
     /// Say what is checked and run
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 
     /// Run COMMAND inside the venv (venv-bootstrap replaces itself with it)
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
+
+    /// Print a man page or a shell completion script, then exit
+    #[arg(long, value_enum, value_name = "KIND", help_heading = "Other")]
+    pub generate: Option<Generate>,
 }
 
 /// `--installer`.
@@ -127,4 +189,15 @@ pub enum EnvFormat {
     Sh,
     Fish,
     Json,
+}
+
+/// Combinations clap's attributes cannot express.
+pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
+    if cli.check && (!cli.command.is_empty() || cli.print_env.is_some()) {
+        return Err(Failure::new(
+            exit_codes::ERROR,
+            "--check changes nothing and runs nothing",
+        ));
+    }
+    Ok(())
 }

@@ -11,7 +11,6 @@ pub const ERROR: u8 = 2;
 pub const PYTHON_FAILED: u8 = 3;
 /// The installer (pip or uv) failed; COMMAND was not run (unless `--on-error warn`).
 pub const INSTALL_FAILED: u8 = 4;
-/// COMMAND was found but could not be executed.
-pub const CANNOT_EXECUTE: u8 = 126;
-/// COMMAND was not found.
-pub const COMMAND_NOT_FOUND: u8 = 127;
+/// COMMAND could not be executed (126) or was not found (127), as a shell says.
+#[allow(unused_imports)]
+pub use envtools_cli::exec::{CANNOT_EXECUTE, COMMAND_NOT_FOUND};

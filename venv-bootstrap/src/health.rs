@@ -86,3 +86,29 @@ pub fn assess(venv: &Path, python: &Python, inputs: &[u8], force: bool) -> State
     }
     State::UpToDate
 }
+
+/// `--check`: exit 0 when the venv is up to date, 1 (and why, unless `quiet`) when not.
+pub fn report(spec: &crate::venv::Spec, shown: &Path, quiet: bool) -> u8 {
+    let state = assess(spec.venv, spec.python, spec.inputs, spec.force);
+    if let State::UpToDate = state {
+        return crate::exit_codes::SUCCESS;
+    }
+    if !quiet {
+        eprintln!(
+            "venv-bootstrap: {} is not up to date: {}",
+            shown.display(),
+            describe(&state)
+        );
+    }
+    crate::exit_codes::NOT_UP_TO_DATE
+}
+
+fn describe(state: &State) -> String {
+    match state {
+        State::UpToDate => "up to date".into(),
+        State::Missing => "it does not exist".into(),
+        State::NeedsInstall => "the requirements changed".into(),
+        State::PythonChanged(_) => "the Python interpreter's file changed".into(),
+        State::Rebuild(why) | State::NotAVenv(why) => why.clone(),
+    }
+}

@@ -3,8 +3,7 @@
 //! clean for `--print-env` and COMMAND), or is held back and shown only on failure with -q.
 
 use crate::exit_codes;
-use crate::Failure;
-use std::ffi::OsString;
+use envtools_cli::Failure;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
@@ -57,11 +56,8 @@ pub fn prepare(cmd: &mut Command, venv: Option<&Path>) {
     }
     if let Some(venv) = venv {
         cmd.env("VIRTUAL_ENV", venv);
-        let mut path = OsString::from(venv.join("bin"));
-        if let Some(p) = std::env::var_os("PATH") {
-            path.push(":");
-            path.push(p);
-        }
+        let path =
+            envtools_cli::path::prepend(&venv.join("bin"), std::env::var_os("PATH").as_deref());
         cmd.env("PATH", path);
     }
 }

@@ -70,11 +70,6 @@ impl Ledger {
         out.into_bytes()
     }
 
-    /// Write it atomically into `venv`.
-    pub fn write(&self, venv: &Path) -> std::io::Result<()> {
-        envfile::store::replace_file(&venv.join(FILE_NAME), &self.render())
-    }
-
     /// After a successful install that found `after` installed: ours are what we had and is
     /// still there, plus what appeared since the baseline.
     pub fn settle(&mut self, after: &BTreeSet<String>) {
@@ -269,7 +264,8 @@ mod tests {
             },
             Ledger::default(),
         ] {
-            l.write(dir.path()).unwrap();
+            let lock = envtools_store::Locked::acquire(dir.path()).unwrap();
+            lock.replace_inside(FILE_NAME, &l.render()).unwrap();
             assert_eq!(Ledger::read(dir.path()), l);
         }
     }

@@ -49,19 +49,15 @@ fn identity(m: &fs::Metadata) -> String {
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().map_or_else(|_| p.to_path_buf(), |d| d.join(p))
-    }
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// `name` on PATH, as a shell finds it, but never in `skip_dir`.
 fn search_path(name: &OsStr, skip_dir: &Path) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .filter(|dir| !dir.as_os_str().is_empty() && dir != skip_dir)
-        .map(|dir| dir.join(name))
-        .find(|p| fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+    let dirs = std::env::split_paths(&path).filter(|dir| dir != skip_dir);
+    let without = std::env::join_paths(dirs).ok()?;
+    envtools_cli::path::find_in(&without, &name.to_string_lossy())
 }
 
 /// Ask the interpreter for its version (`3.11.7`). This runs Python, so it is only called

@@ -9,7 +9,8 @@ use crate::install::{self, Installer};
 use crate::owned::{self, Ledger, Verdict};
 use crate::python::{self, Python};
 use crate::stamp::{self, PythonPart, Stamp};
-use crate::Failure;
+use envtools_cli::{Context, Failure};
+use envtools_store::Locked;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -55,29 +56,25 @@ pub fn ensure(spec: &Spec) -> Result<Ensured, Failure> {
     if let State::NotAVenv(why) = state {
         return Err(err(exit_codes::ERROR, why));
     }
-    let lock = envfile::store::Locked::acquire(spec.venv).map_err(|e| {
-        err(
-            exit_codes::ERROR,
-            format!("{}: cannot take the lock: {e}", spec.venv.display()),
-        )
+    let lock = Locked::acquire(spec.venv).context(exit_codes::ERROR, || {
+        format!("{}: cannot take the lock", spec.venv.display())
     })?;
     // Again, under the lock: a concurrent start may have built it while we waited.
     let state = health::assess(spec.venv, spec.python, spec.inputs, spec.force);
-    let result = act(spec, state);
-    drop(lock);
-    result
+    act(spec, state, &lock)
 }
 
-fn act(spec: &Spec, state: State) -> Result<Ensured, Failure> {
+/// Do what `state` calls for, holding the venv's `lock`.
+fn act(spec: &Spec, state: State, lock: &Locked) -> Result<Ensured, Failure> {
     let name = spec.venv.display().to_string();
     match state {
         State::UpToDate => Ok(Ensured::Ready),
         State::NotAVenv(why) => Err(err(exit_codes::ERROR, why)),
-        State::Missing => build(spec, &format!("creating {name}")),
+        State::Missing => build(spec, &format!("creating {name}"), lock),
         State::Rebuild(why) => {
             say(spec, &format!("rebuilding {name}: {why}"));
             remove_venv(spec.venv)?;
-            build(spec, &format!("creating {name}"))
+            build(spec, &format!("creating {name}"), lock)
         }
         State::PythonChanged(old) => {
             let version = python::version(&spec.python.path)
@@ -91,7 +88,7 @@ fn act(spec: &Spec, state: State) -> Result<Ensured, Failure> {
                     ),
                 );
                 remove_venv(spec.venv)?;
-                return build(spec, &format!("creating {name}"));
+                return build(spec, &format!("creating {name}"), lock);
             }
             // Same interpreter, touched on disk (reinstalled): keep the venv, refresh the stamp.
             let python = PythonPart {
@@ -100,7 +97,7 @@ fn act(spec: &Spec, state: State) -> Result<Ensured, Failure> {
             };
             if old.inputs == spec.inputs {
                 write_stamp(
-                    spec.venv,
+                    lock,
                     &Stamp {
                         python,
                         inputs: old.inputs,
@@ -108,13 +105,13 @@ fn act(spec: &Spec, state: State) -> Result<Ensured, Failure> {
                 )?;
                 return Ok(Ensured::Ready);
             }
-            install_and_stamp(spec, python)
+            install_and_stamp(spec, python, lock)
         }
         State::NeedsInstall => {
             let old = Stamp::read(spec.venv)
                 .ok_or_else(|| err(exit_codes::ERROR, format!("{name}: stamp vanished")))?;
             say(spec, &format!("updating {name}: the requirements changed"));
-            install_and_stamp(spec, old.python)
+            install_and_stamp(spec, old.python, lock)
         }
     }
 }
@@ -151,7 +148,7 @@ fn remove_venv(venv: &Path) -> Result<(), Failure> {
     }
 }
 
-fn build(spec: &Spec, msg: &str) -> Result<Ensured, Failure> {
+fn build(spec: &Spec, msg: &str, lock: &Locked) -> Result<Ensured, Failure> {
     let version =
         python::version(&spec.python.path).map_err(|e| err(exit_codes::PYTHON_FAILED, e))?;
     say(
@@ -186,19 +183,19 @@ fn build(spec: &Spec, msg: &str) -> Result<Ensured, Failure> {
         version,
         interpreter: interpreter.to_string_lossy().into_owned(),
     };
-    install_and_stamp(spec, python)
+    install_and_stamp(spec, python, lock)
 }
 
 /// The inputs section while an install has not succeeded: matches no real inputs, so the next
 /// start installs again (and never rebuilds a venv just because pip failed).
 const PENDING: &[u8] = b"pending\n";
 
-fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure> {
+fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<Ensured, Failure> {
     // While the venv changes the stamp says "pending": an interrupted install is retried. After
     // a creation, the venv itself is now complete, so its build marker goes: from here on a
     // failure means "install again", not "rebuild".
     write_stamp(
-        spec.venv,
+        lock,
         &Stamp {
             python: python.clone(),
             inputs: PENDING.to_vec(),
@@ -209,7 +206,7 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
     let had_owned = !ledger.owned.is_empty();
     if ledger.baseline.is_none() {
         ledger.baseline = Some(owned::installed(spec.venv));
-        write_ledger(spec.venv, &ledger)?;
+        write_ledger(lock, &ledger)?;
     }
     if !spec.requirements.is_empty() {
         if let Err(f) = install::install(
@@ -224,13 +221,13 @@ fn install_and_stamp(spec: &Spec, python: PythonPart) -> Result<Ensured, Failure
     ledger.settle(&owned::installed(spec.venv));
     if had_owned && !ledger.owned.is_empty() {
         if let Err(f) = remove_unneeded(spec, &mut ledger) {
-            write_ledger(spec.venv, &ledger)?;
+            write_ledger(lock, &ledger)?;
             return Ok(Ensured::InstallFailed(f));
         }
     }
-    write_ledger(spec.venv, &ledger)?;
+    write_ledger(lock, &ledger)?;
     write_stamp(
-        spec.venv,
+        lock,
         &Stamp {
             python,
             inputs: spec.inputs.to_vec(),
@@ -292,24 +289,16 @@ fn keep_all(spec: &Spec, line: &str) {
     }
 }
 
-fn write_ledger(venv: &Path, ledger: &Ledger) -> Result<(), Failure> {
-    ledger.write(venv).map_err(|e| {
-        err(
-            exit_codes::ERROR,
-            format!(
-                "{}: cannot write: {e}",
-                venv.join(owned::FILE_NAME).display()
-            ),
-        )
-    })
+fn write_ledger(lock: &Locked, ledger: &Ledger) -> Result<(), Failure> {
+    lock.replace_inside(owned::FILE_NAME, &ledger.render())
+        .context(exit_codes::ERROR, || cannot_write(lock, owned::FILE_NAME))
 }
 
-fn write_stamp(venv: &Path, stamp: &Stamp) -> Result<(), Failure> {
-    let path = venv.join(stamp::FILE_NAME);
-    envfile::store::replace_file(&path, &stamp.render()).map_err(|e| {
-        err(
-            exit_codes::ERROR,
-            format!("{}: cannot write: {e}", path.display()),
-        )
-    })
+fn write_stamp(lock: &Locked, stamp: &Stamp) -> Result<(), Failure> {
+    lock.replace_inside(stamp::FILE_NAME, &stamp.render())
+        .context(exit_codes::ERROR, || cannot_write(lock, stamp::FILE_NAME))
+}
+
+fn cannot_write(lock: &Locked, name: &str) -> String {
+    format!("{}: cannot write", lock.path().join(name).display())
 }

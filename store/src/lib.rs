@@ -1,4 +1,9 @@
-//! Replacing a file atomically and durably, under a lock, without losing its identity.
+//! `store`: the files the tools rewrite (`.env` by envset, a `--history` file by ollama-chat,
+//! the stamp and ledger inside a venv by venv-bootstrap), replaced atomically and durably,
+//! under a lock, without losing their identity. Why a crate of its own: three tools rewrite
+//! files and must do it the same safe way, and none of that is about `.env` syntax (compare
+//! uv's `uv-fs`). The replace is reachable only through [`Locked`], the lock guard, so no
+//! caller can forget the lock.
 //!
 //! A crash or `kill -9` at any instant leaves the old file or the new one, whole: the new
 //! content goes to a temp file in the same folder (mode already final), is fsynced, renamed
@@ -95,16 +100,27 @@ impl Locked {
         }
     }
 
+    /// The locked path.
+    pub fn path(&self) -> &Path {
+        &self.real
+    }
+
     /// Replace the file with `contents`, atomically and durably, keeping mode and owner.
     pub fn replace(&self, contents: &[u8]) -> io::Result<()> {
         replace_file(&self.real, contents)
+    }
+
+    /// When the locked path is a folder (a venv): replace its file `name` the same way. The
+    /// folder's lock is what keeps other writers of its files out.
+    pub fn replace_inside(&self, name: &str, contents: &[u8]) -> io::Result<()> {
+        replace_file(&self.real.join(name), contents)
     }
 }
 
 /// Replace the file at `real` (already resolved) with `contents`: temp file with the final
 /// mode, fsync, rename, fsync of the folder. Mode and owner are kept; a new file is 0600.
-/// The caller holds whatever lock keeps other writers out.
-pub fn replace_file(real: &Path, contents: &[u8]) -> io::Result<()> {
+/// Reached only through a [`Locked`] guard, which keeps other writers out.
+fn replace_file(real: &Path, contents: &[u8]) -> io::Result<()> {
     let (dir, name) = dir_and_name(real)?;
     let existing = match fs::metadata(real) {
         Ok(m) => Some(m),

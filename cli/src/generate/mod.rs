@@ -1,6 +1,9 @@
 //! `--generate`: each tool prints its own man page and shell completion scripts (as ripgrep
 //! does), so packagers (the flake) and users install them from the binary they have.
 
+mod man;
+
+use crate::page::Page;
 use clap::ValueEnum;
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -18,19 +21,19 @@ pub enum Generate {
     CompleteFish,
 }
 
-/// Print `kind` for the command `cmd` on stdout.
-pub fn print(kind: Generate, mut cmd: clap::Command) -> ExitCode {
+/// Print `kind` for the command `cmd` (made with `page`) on stdout.
+pub fn print(kind: Generate, mut cmd: clap::Command, page: &Page) -> ExitCode {
     let name = cmd.get_name().to_string();
     let mut out = io::stdout().lock();
     let result = match kind {
-        Generate::Man => clap_mangen::Man::new(cmd).render(&mut out),
+        Generate::Man => man::render(&cmd, page, &mut out),
         shell => {
             let shell = match shell {
                 Generate::CompleteZsh => clap_complete::Shell::Zsh,
                 Generate::CompleteFish => clap_complete::Shell::Fish,
                 _ => clap_complete::Shell::Bash,
             };
-            clap_complete::generate(shell, &mut cmd, name, &mut out);
+            clap_complete::generate(shell, &mut cmd, name.clone(), &mut out);
             Ok(())
         }
     };
@@ -38,7 +41,7 @@ pub fn print(kind: Generate, mut cmd: clap::Command) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("cannot write: {e}");
+            eprintln!("{name}: cannot write: {}", crate::failure::describe(&e));
             ExitCode::from(2)
         }
     }

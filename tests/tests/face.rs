@@ -1,0 +1,175 @@
+//! One face for the four tools: the same `--help` layout (usage lines as in the README,
+//! options in groups, examples, exit codes, `--generate` listed), man pages with proper
+//! sections that read cleanly at 80 columns, completions, and argument errors that name the
+//! tool and exit 2.
+
+use e2e::run_command;
+use std::process::Command;
+
+const TOOLS: [&str; 4] = ["envget", "envset", "venv-bootstrap", "ollama-chat"];
+
+fn run(tool: &str, args: &[&str]) -> e2e::Output {
+    run_command(Command::new(e2e::bin(tool)).args(args), None)
+}
+
+#[test]
+fn every_help_has_the_same_layout_and_lists_generate() {
+    let readme = std::fs::read_to_string(e2e::workspace_root().join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for tool in TOOLS {
+        let help = run(tool, &["--help"]);
+        assert_eq!((help.code, help.stderr.as_str()), (Some(0), ""), "{tool}");
+        assert_eq!(
+            run(tool, &["-h"]).stdout,
+            help.stdout,
+            "{tool}: -h is --help"
+        );
+        let text = &help.stdout;
+        let usage = text
+            .split_once("\nUsage: ")
+            .map(|(_, rest)| rest.split("\n\n").next().unwrap_or_default())
+            .unwrap_or_else(|| panic!("{tool}: no usage in\n{text}"));
+        for line in usage.lines().map(str::trim) {
+            assert!(line.starts_with(tool), "{tool}: usage line {line:?}");
+            assert!(
+                readme.lines().any(|l| l.starts_with(line)),
+                "{tool}: the README shows the usage line {line:?}"
+            );
+        }
+        let order = [
+            "Usage: ",
+            "\nOther:\n",
+            "\nExamples:\n",
+            "\nExit status:\n  0    ",
+        ];
+        let mut at = 0;
+        for part in order {
+            let found = text[at..]
+                .find(part)
+                .unwrap_or_else(|| panic!("{tool}: {part:?} missing or out of order:\n{text}"));
+            at += found + part.len();
+        }
+        assert!(
+            text.contains(
+                "\n      --generate <KIND>  Print a man page or a shell completion script"
+            ),
+            "{tool}:\n{text}"
+        );
+        assert!(
+            !text.contains("\n\n\n"),
+            "{tool}: no double blank lines:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_man_page_has_its_sections_and_reads_cleanly_at_80_columns() {
+    for tool in TOOLS {
+        let page = run(tool, &["--generate", "man"]);
+        assert_eq!(page.code, Some(0), "{tool}: {}", page.stderr);
+        assert!(
+            page.stdout.starts_with(&format!(
+                ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {tool} 1"
+            )),
+            "{tool}"
+        );
+        assert_eq!(
+            page.stdout.matches(".ie \\n(.g").count(),
+            1,
+            "{tool}: one preamble"
+        );
+        let dir = e2e::TestDir::new();
+        let file = dir.write(&format!("{tool}.1"), &page.stdout);
+        let mut man = Command::new("man");
+        man.arg("-l")
+            .arg(&file)
+            .env("MANWIDTH", "80")
+            .env("MAN_KEEP_FORMATTING", "0");
+        man.env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .env("LANG", "C.UTF-8");
+        let shown = run_command(&mut man, None);
+        assert_eq!(
+            (shown.code, shown.stderr.as_str()),
+            (Some(0), ""),
+            "{tool}: man -l (install man-db)"
+        );
+        let text = &plain(&shown.stdout);
+        let sections: Vec<&str> = text
+            .lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+            .collect();
+        for wanted in ["NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "EXAMPLES"] {
+            assert!(
+                sections.contains(&wanted),
+                "{tool}: {wanted} in {sections:?}"
+            );
+        }
+        assert!(!sections.contains(&"EXTRA"), "{tool}: {sections:?}");
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 80, "{tool}: a line of {widest} columns:\n{text}");
+        let synopsis = text
+            .split("\nSYNOPSIS\n")
+            .nth(1)
+            .and_then(|s| s.split("\n\n").next())
+            .unwrap_or_default();
+        assert!(
+            synopsis.contains(&format!("       {tool} [")),
+            "{tool}: SYNOPSIS with argument names:\n{synopsis}"
+        );
+        assert!(!synopsis.contains("|--"), "{tool}: {synopsis}");
+    }
+}
+
+#[test]
+fn every_tool_prints_its_completions() {
+    for tool in TOOLS {
+        let bash = run(tool, &["--generate", "complete-bash"]).stdout;
+        assert!(
+            bash.contains(&format!("complete -F _{}", tool.replace('-', "__"))),
+            "{tool}"
+        );
+        let zsh = run(tool, &["--generate", "complete-zsh"]).stdout;
+        assert!(zsh.starts_with(&format!("#compdef {tool}")), "{tool}");
+        let fish = run(tool, &["--generate", "complete-fish"]).stdout;
+        assert!(fish.contains(&format!("complete -c {tool}")), "{tool}");
+    }
+}
+
+#[test]
+fn argument_errors_name_the_tool_and_exit_2() {
+    for tool in TOOLS {
+        let out = run(tool, &["--no-such-flag"]);
+        assert_eq!(out.code, Some(2), "{tool}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "{tool}: error: unexpected argument '--no-such-flag' found"
+            )),
+            "{tool}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(&format!("Usage: {tool} ")), "{tool}");
+        assert_eq!(out.stdout, "");
+        let version = run(tool, &["--version"]);
+        assert_eq!(
+            (version.code, version.stdout.as_str()),
+            (
+                Some(0),
+                format!("{tool} {}\n", env!("CARGO_PKG_VERSION")).as_str()
+            )
+        );
+    }
+}
+
+/// Text without nroff's overstrike (bold is `X\bX`, underline `_\bX`).
+fn plain(text: &str) -> String {
+    let mut out: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\u{8}' {
+            out.pop();
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_iter().collect()
+}

@@ -1,0 +1,91 @@
+//! What one run works with, settled before anything is checked or built: absolute paths, the
+//! interpreter, the installer, the requirement files as read, and the stamp's inputs.
+
+use crate::cli::{Cli, InstallerChoice};
+use crate::exit_codes;
+use crate::install::Installer;
+use crate::python::{self, Python};
+use crate::stamp;
+use crate::venv::Spec;
+use envtools_cli::Failure;
+use std::path::{Path, PathBuf};
+
+/// Everything [`Spec`] borrows, owned.
+pub struct Setup {
+    pub venv: PathBuf,
+    pub python: Python,
+    pub installer: Installer,
+    pub requirements: Vec<PathBuf>,
+    pub constraints: Vec<PathBuf>,
+    pub files: Vec<stamp::InputFile>,
+    pub inputs: Vec<u8>,
+}
+
+/// `p` made absolute against the current folder (as given when that fails).
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+impl Setup {
+    /// Settle this run's inputs from the command line.
+    pub fn from_cli(cli: &Cli) -> Result<Setup, Failure> {
+        let venv = absolute(&cli.venv);
+        let python = python::find(cli.python.as_deref(), &venv.join("bin"))
+            .map_err(|e| Failure::new(exit_codes::PYTHON_FAILED, e))?;
+        let mut requirements: Vec<PathBuf> = cli.requirements.iter().map(|p| absolute(p)).collect();
+        if requirements.is_empty() && Path::new("requirements.txt").is_file() {
+            requirements.push(absolute(Path::new("requirements.txt")));
+        }
+        let constraints: Vec<PathBuf> = cli.constraints.iter().map(|p| absolute(p)).collect();
+        let installer = Installer {
+            uv: find_uv(cli.installer)?,
+            offline: cli.offline,
+            find_links: cli.find_links.as_deref().map(absolute),
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        };
+        let files = stamp::read_files(&requirements, &constraints).map_err(|e| {
+            Failure::new(exit_codes::ERROR, format!("cannot read requirements: {e}"))
+        })?;
+        let inputs = stamp::render_inputs(&stamp::Inputs {
+            installer: installer.name(),
+            options: installer.stamp_options(),
+            files: &files,
+        });
+        Ok(Setup {
+            venv,
+            python,
+            installer,
+            requirements,
+            constraints,
+            files,
+            inputs,
+        })
+    }
+
+    /// The spec for [`crate::venv::ensure`].
+    pub fn spec<'a>(&'a self, cli: &Cli) -> Spec<'a> {
+        Spec {
+            venv: &self.venv,
+            python: &self.python,
+            installer: &self.installer,
+            requirements: &self.requirements,
+            constraints: &self.constraints,
+            files: &self.files,
+            inputs: &self.inputs,
+            upgrade_pip: !cli.no_upgrade_pip,
+            force: cli.force,
+        }
+    }
+}
+
+/// uv for `--installer uv` (an error when missing) or `auto` (when on PATH).
+fn find_uv(choice: InstallerChoice) -> Result<Option<PathBuf>, Failure> {
+    match choice {
+        InstallerChoice::Pip => Ok(None),
+        InstallerChoice::Uv => envtools_cli::path::find_program("uv")
+            .map(Some)
+            .ok_or_else(|| Failure::new(exit_codes::ERROR, "--installer uv: no uv on PATH")),
+        InstallerChoice::Auto => Ok(envtools_cli::path::find_program("uv")),
+    }
+}
