@@ -2,14 +2,13 @@
 //! (SSE). One function builds the request body, one parses one line of the reply.
 
 use crate::config::Api;
+use crate::wire::{
+    self, ErrorBody, KeepAlive, OllamaChunk, OllamaRequest, OpenAiChunk, OpenAiRequest,
+    StreamOptions,
+};
 use serde_json::{json, Map, Value};
 
-/// One message of a conversation, in Ollama's (and OpenAI's) format.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub role: String,
-    pub content: String,
-}
+pub use crate::wire::Message;
 
 impl Message {
     /// A message with this role and text.
@@ -18,11 +17,6 @@ impl Message {
             role: role.to_string(),
             content: content.into(),
         }
-    }
-
-    /// As JSON.
-    pub fn to_json(&self) -> Value {
-        json!({ "role": self.role, "content": self.content })
     }
 }
 
@@ -38,51 +32,57 @@ pub struct Request<'a> {
     pub think: bool,
 }
 
-/// The request body for `api`.
-pub fn body(api: Api, r: &Request) -> Value {
-    let messages: Vec<Value> = r.messages.iter().map(Message::to_json).collect();
-    let mut b = json!({ "model": r.model, "messages": messages, "stream": r.stream });
-    match api {
-        Api::Ollama => {
-            if !r.options.is_empty() {
-                b["options"] = Value::Object(r.options.clone());
-            }
-            if let Some(f) = r.format {
-                b["format"] = f.clone();
-            }
-            if let Some(k) = r.keep_alive {
-                // Seconds as a number, or a duration string such as "5m".
-                b["keep_alive"] = k
-                    .parse::<i64>()
-                    .map_or_else(|_| Value::from(k), Value::from);
-            }
-            if r.think {
-                b["think"] = Value::from(true);
-            }
-        }
-        Api::OpenAi => {
-            for (k, v) in r.options {
-                let name = match k.as_str() {
-                    "num_predict" => "max_tokens",
-                    other => other,
-                };
-                b[name] = v.clone();
-            }
-            match r.format {
-                Some(Value::String(s)) if s == "json" => {
-                    b["response_format"] = json!({"type": "json_object"})
-                }
-                Some(schema) => {
-                    b["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}})
-                }
-                None => {}
-            }
-            if r.stream {
-                b["stream_options"] = json!({"include_usage": true});
-            }
+/// The request body for `api`, as JSON text.
+pub fn body(api: Api, r: &Request) -> String {
+    let text = match api {
+        Api::Ollama => serde_json::to_string(&OllamaRequest {
+            model: r.model,
+            messages: r.messages,
+            stream: r.stream,
+            options: r.options,
+            format: r.format,
+            keep_alive: r.keep_alive.map(|k| {
+                k.parse::<i64>()
+                    .map_or(KeepAlive::Duration(k), KeepAlive::Seconds)
+            }),
+            think: r.think.then_some(true),
+        }),
+        Api::OpenAi => serde_json::to_string(&OpenAiRequest {
+            model: r.model,
+            messages: r.messages,
+            stream: r.stream,
+            options: openai_options(r.options),
+            response_format: r.format.map(response_format),
+            stream_options: r.stream.then_some(StreamOptions {
+                include_usage: true,
+            }),
+        }),
+    };
+    // Serialising strings, numbers and JSON values cannot fail.
+    text.unwrap_or_default()
+}
+
+/// Ollama's option names, as OpenAI calls them.
+fn openai_options(options: &Map<String, Value>) -> Map<String, Value> {
+    options
+        .iter()
+        .map(|(k, v)| {
+            let name = match k.as_str() {
+                "num_predict" => "max_tokens",
+                other => other,
+            };
+            (name.to_string(), v.clone())
+        })
+        .collect()
+}
+
+fn response_format(format: &Value) -> Value {
+    match format {
+        Value::String(s) if s == "json" => json!({"type": "json_object"}),
+        schema => {
+            json!({"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}})
         }
     }
-    b
 }
 
 /// Counters of the final chunk, for `--stats`.
@@ -118,24 +118,32 @@ pub enum LineError {
     Protocol(String),
 }
 
-fn u(v: &Value, key: &str) -> Option<u64> {
-    v.get(key).and_then(Value::as_u64)
+/// The error text of an HTTP error body: Ollama's `error` string, OpenAI's `error.message`,
+/// FastAPI's `detail`; `None` when the body says none of these.
+pub fn error_text(body: &str) -> Option<String> {
+    let b: ErrorBody = serde_json::from_str(body).ok()?;
+    b.error.or(b.detail).map(|e| e.text())
 }
 
-/// The text of an `{"error": ...}` object, Ollama's (`"text"`) or OpenAI's (`{"message"}`).
-pub fn error_text(v: &Value) -> Option<String> {
-    match v.get("error")? {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => Some(
-            o.get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown error")
-                .to_string(),
-        ),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    }
+/// `line` as a `T`, or why not: not JSON at all, or JSON of another shape (`what`).
+fn decode<'a, T: serde::Deserialize<'a>>(
+    line: &'a str,
+    n: usize,
+    what: &str,
+) -> Result<T, LineError> {
+    serde_json::from_str(line).map_err(|e| {
+        LineError::Protocol(match e.classify() {
+            serde_json::error::Category::Data => {
+                format!("line {n} of the reply is not {what} ({e})")
+            }
+            _ => format!("line {n} of the reply is not JSON ({e})"),
+        })
+    })
 }
+
+/// An OpenAI stream came from an endpoint we spoke Ollama's protocol to.
+pub const SSE_TO_OLLAMA: &str = "the server sent an SSE stream (OpenAI protocol) to an Ollama \
+    endpoint; use a /v1/chat/completions URL or --api openai";
 
 /// Parse one line of an Ollama NDJSON reply (or a whole non-streamed JSON reply).
 pub fn parse_ollama(line: &str, n: usize) -> Result<Option<Chunk>, LineError> {
@@ -144,126 +152,105 @@ pub fn parse_ollama(line: &str, n: usize) -> Result<Option<Chunk>, LineError> {
         return Ok(None);
     }
     if line.starts_with("data:") || line.starts_with("event:") {
-        return Err(LineError::Protocol(
-            "the server sent an SSE stream (OpenAI protocol) to an Ollama endpoint; use a \
-             /v1/chat/completions URL or --api openai"
-                .into(),
-        ));
+        return Err(LineError::Protocol(SSE_TO_OLLAMA.into()));
     }
-    let v: Value = serde_json::from_str(line)
-        .map_err(|e| LineError::Protocol(format!("line {n} of the reply is not JSON ({e})")))?;
-    if let Some(text) = error_text(&v) {
-        return Err(LineError::Server(text));
+    let c: OllamaChunk = decode(line, n, "an Ollama chat chunk")?;
+    if let Some(e) = &c.error {
+        return Err(LineError::Server(e.text()));
     }
-    if v.get("choices").is_some() {
+    if c.choices.is_some() {
         return Err(LineError::Protocol(
             "the server sent an OpenAI-style reply to an Ollama endpoint; use a \
              /v1/chat/completions URL or --api openai"
                 .into(),
         ));
     }
-    let Some(done) = v.get("done").and_then(Value::as_bool) else {
+    let Some(done) = c.done else {
         return Err(LineError::Protocol(format!(
             "line {n} of the reply is not an Ollama chat chunk (no \"done\")"
         )));
     };
-    let msg = v.get("message");
-    let text = |k: &str| {
-        msg.and_then(|m| m.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let stats = done.then(|| Stats {
-        prompt_tokens: u(&v, "prompt_eval_count"),
-        answer_tokens: u(&v, "eval_count"),
-        eval_duration: u(&v, "eval_duration"),
-        load_duration: u(&v, "load_duration"),
-        total_duration: u(&v, "total_duration"),
+    let message = c.message.unwrap_or_default();
+    let stats = done.then_some(Stats {
+        prompt_tokens: c.prompt_eval_count,
+        answer_tokens: c.eval_count,
+        eval_duration: c.eval_duration,
+        load_duration: c.load_duration,
+        total_duration: c.total_duration,
     });
     Ok(Some(Chunk {
-        content: text("content"),
-        thinking: text("thinking"),
+        content: message.content.unwrap_or_default(),
+        thinking: message.thinking.unwrap_or_default(),
         done,
-        done_reason: v
-            .get("done_reason")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        done_reason: c.done_reason,
         stats,
         raw: Some(line.to_string()),
     }))
+}
+
+/// The JSON of one SSE line: `None` for lines that carry none (blank, comment, `event:`,
+/// `id:`), the text after `data:` otherwise.
+fn sse_data(line: &str, n: usize) -> Result<Option<&str>, LineError> {
+    if line.is_empty()
+        || line.starts_with(':')
+        || line.starts_with("event:")
+        || line.starts_with("id:")
+    {
+        return Ok(None);
+    }
+    match line.strip_prefix("data:") {
+        Some(d) => Ok(Some(d.trim())),
+        None if line.trim_start().starts_with('{') => Err(LineError::Protocol(
+            "the server sent NDJSON (Ollama protocol) to an OpenAI endpoint; use an \
+             /api/chat URL or --api ollama"
+                .into(),
+        )),
+        None => Err(LineError::Protocol(format!(
+            "line {n} of the reply is not an SSE line"
+        ))),
+    }
 }
 
 /// Parse one line of an OpenAI SSE stream (or, with `whole`, a non-streamed JSON reply).
 pub fn parse_openai(line: &str, n: usize, whole: bool) -> Result<Option<Chunk>, LineError> {
     let line = line.trim_end_matches(['\r', '\n']);
     let data = if whole {
-        line.trim()
+        Some(line.trim())
     } else {
-        if line.is_empty()
-            || line.starts_with(':')
-            || line.starts_with("event:")
-            || line.starts_with("id:")
-        {
-            return Ok(None);
-        }
-        match line.strip_prefix("data:") {
-            Some(d) => d.trim(),
-            None if line.trim_start().starts_with('{') => {
-                return Err(LineError::Protocol(
-                    "the server sent NDJSON (Ollama protocol) to an OpenAI endpoint; use an \
-                     /api/chat URL or --api ollama"
-                        .into(),
-                ))
-            }
-            None => {
-                return Err(LineError::Protocol(format!(
-                    "line {n} of the reply is not an SSE line"
-                )))
-            }
-        }
+        sse_data(line, n)?
     };
-    if data.is_empty() {
+    let Some(data) = data.filter(|d| !d.is_empty()) else {
         return Ok(None);
-    }
+    };
     if data == "[DONE]" {
         return Ok(Some(Chunk {
             done: true,
             ..Chunk::default()
         }));
     }
-    let v: Value = serde_json::from_str(data)
-        .map_err(|e| LineError::Protocol(format!("line {n} of the reply is not JSON ({e})")))?;
-    if let Some(text) = error_text(&v) {
-        return Err(LineError::Server(text));
+    let c: OpenAiChunk = decode(data, n, "an OpenAI chat chunk")?;
+    if let Some(e) = &c.error {
+        return Err(LineError::Server(e.text()));
     }
-    let choice = v.get("choices").and_then(|c| c.get(0));
-    let part = if whole { "message" } else { "delta" };
-    let text = |k: &str| {
-        choice
-            .and_then(|c| c.get(part))
-            .and_then(|d| d.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let finish = choice
-        .and_then(|c| c.get("finish_reason"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let stats = v.get("usage").filter(|x| x.is_object()).map(|us| Stats {
-        prompt_tokens: u(us, "prompt_tokens"),
-        answer_tokens: u(us, "completion_tokens"),
+    let stats = c.usage.map(|u| Stats {
+        prompt_tokens: u.prompt_tokens,
+        answer_tokens: u.completion_tokens,
         ..Stats::default()
     });
+    let choice: Option<wire::Choice> = c.choices.and_then(|v| v.into_iter().next());
     if choice.is_none() && stats.is_none() {
         return Err(LineError::Protocol(format!(
             "line {n} of the reply has no \"choices\""
         )));
     }
+    let (part, finish) = match choice {
+        Some(ch) => (if whole { ch.message } else { ch.delta }, ch.finish_reason),
+        None => (None, None),
+    };
+    let part = part.unwrap_or_default();
     Ok(Some(Chunk {
-        content: text("content"),
-        thinking: text("reasoning_content"),
+        content: part.content.unwrap_or_default(),
+        thinking: part.reasoning_content.unwrap_or_default(),
         // A stream ends at [DONE]; a whole reply is its own end.
         done: whole,
         done_reason: finish,
@@ -351,11 +338,11 @@ mod tests {
             keep_alive: Some("300"),
             think: true,
         };
-        let b = body(Api::Ollama, &r);
+        let b: Value = serde_json::from_str(&body(Api::Ollama, &r)).unwrap();
         assert_eq!(b["options"]["temperature"], 0);
         assert_eq!(b["keep_alive"], 300);
         assert_eq!(b["think"], true);
-        let o = body(Api::OpenAi, &r);
+        let o: Value = serde_json::from_str(&body(Api::OpenAi, &r)).unwrap();
         assert_eq!(o["max_tokens"], 9);
         assert_eq!(o["response_format"]["type"], "json_object");
     }

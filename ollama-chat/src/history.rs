@@ -5,8 +5,16 @@ use crate::api::Message;
 use crate::exit_codes;
 use envtools_cli::{Context, Failure};
 use envtools_store::Locked;
-use serde_json::Value;
+use serde::Deserialize;
 use std::path::Path;
+
+/// One entry of a history file as read: both fields must be there (checked after reading, so
+/// the error can say which message lacks them).
+#[derive(Deserialize)]
+struct Entry {
+    role: Option<String>,
+    content: Option<String>,
+}
 
 /// Read a conversation file. A missing file is an empty conversation; an unreadable or
 /// malformed one is an error (and is left untouched).
@@ -15,26 +23,23 @@ pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing_ok => return Ok(Vec::new()),
-        Err(e) => return Err(bad(e.to_string())),
+        read => read.with_path(exit_codes::USAGE, path)?,
     };
     if text.trim().is_empty() && missing_ok {
         return Ok(Vec::new());
     }
-    let v: Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not a JSON conversation ({e})")))?;
-    let Value::Array(items) = v else {
-        return Err(bad("not a JSON array of messages".into()));
-    };
-    items
-        .iter()
+    let entries: Vec<Entry> = serde_json::from_str(&text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data if !text.trim_start().starts_with('[') => {
+            bad("not a JSON array of messages".into())
+        }
+        _ => bad(format!("not a JSON conversation ({e})")),
+    })?;
+    entries
+        .into_iter()
         .enumerate()
-        .map(|(i, m)| {
-            let role = m.get("role").and_then(Value::as_str);
-            let content = m.get("content").and_then(Value::as_str);
-            match (role, content) {
-                (Some(r), Some(c)) => Ok(Message::new(r, c)),
-                _ => Err(bad(format!("message {} has no role or content", i + 1))),
-            }
+        .map(|(i, m)| match (m.role, m.content) {
+            (Some(role), Some(content)) => Ok(Message { role, content }),
+            _ => Err(bad(format!("message {} has no role or content", i + 1))),
         })
         .collect()
 }
@@ -42,9 +47,7 @@ pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
 /// Write a conversation file atomically (temp file, fsync, rename) under its lock: a crash
 /// never leaves half a conversation. A new file is 0600: conversations can hold secrets.
 pub fn save(path: &Path, messages: &[Message]) -> Result<(), Failure> {
-    let list: Vec<Value> = messages.iter().map(Message::to_json).collect();
-    let mut text =
-        serde_json::to_string_pretty(&Value::Array(list)).unwrap_or_else(|_| "[]".into());
+    let mut text = serde_json::to_string_pretty(messages).unwrap_or_else(|_| "[]".into());
     text.push('\n');
     let cannot = |what: &str| format!("{}: cannot {what}", path.display());
     let real = envtools_store::resolve(path).with_path(exit_codes::USAGE, path)?;

@@ -8,6 +8,7 @@ mod history;
 mod http;
 mod repl;
 mod stream;
+mod wire;
 
 use api::Message;
 use cli::{Cli, PAGE};
@@ -43,13 +44,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Some(m) => m.clone(),
         None => return Err(no_model(&client, &config)),
     };
-    let mut messages = match &cli.history {
-        Some(path) => history::load(path, true)?,
-        None => Vec::new(),
-    };
-    if let Some(system) = &cli.system {
-        history::set_system(&mut messages, system);
-    }
+    let messages = conversation(cli)?;
     let turn = stream::Turn {
         config: &config,
         model: &model,
@@ -62,19 +57,42 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         stats: cli.stats,
         keep_text: cli.history.is_some(),
     };
-    let Some(message) = message else {
-        let repl = repl::Repl {
+    match message {
+        Some(message) => ask_once(&client, &turn, messages, message, cli.history.as_deref()),
+        None => repl::Repl {
             turn_template: turn,
             model: model.clone(),
             messages,
             history_file: cli.history.as_deref(),
-        };
-        return repl.run(&client);
-    };
+        }
+        .run(&client),
+    }
+}
 
+/// The conversation so far: `--history` (if any), with `--system` first.
+fn conversation(cli: &Cli) -> Result<Vec<Message>, Failure> {
+    let mut messages = match &cli.history {
+        Some(path) => history::load(path, true)?,
+        None => Vec::new(),
+    };
+    if let Some(system) = &cli.system {
+        history::set_system(&mut messages, system);
+    }
+    Ok(messages)
+}
+
+/// Single-shot: send `message` after `messages`, stream the answer; with a `history` file,
+/// save the conversation once the answer arrived whole.
+fn ask_once(
+    client: &http::Client,
+    turn: &stream::Turn,
+    mut messages: Vec<Message>,
+    message: String,
+    history: Option<&std::path::Path>,
+) -> Result<(), Failure> {
     messages.push(Message::new("user", message));
     let result = stream::run(
-        &client,
+        client,
         &stream::Turn {
             messages: &messages,
             ..turn.clone_settings()
@@ -82,7 +100,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     );
     match result {
         Ok(answer) => {
-            if let Some(path) = &cli.history {
+            if let Some(path) = history {
                 messages.push(Message::new("assistant", answer));
                 history::save(path, &messages)?;
             }
@@ -134,8 +152,8 @@ fn read_format(arg: Option<&str>) -> Result<Option<Value>, Failure> {
     Ok(Some(schema))
 }
 
-/// The installed models: names, or (with `full`) name, size and date.
-fn installed(client: &http::Client, config: &Config) -> Result<(Value, String), Failure> {
+/// The installed models, and the reply's text (for `--json`).
+fn installed(client: &http::Client, config: &Config) -> Result<(wire::ModelList, String), Failure> {
     let base = config::base_url(&config.endpoint);
     let url = match config.api {
         Api::Ollama => format!("{base}/api/tags"),
@@ -147,35 +165,28 @@ fn installed(client: &http::Client, config: &Config) -> Result<(Value, String), 
     if status >= 400 {
         return Err(stream::status_error(status, &body, "", &url));
     }
-    let v: Value = serde_json::from_str(&body)
+    let list = serde_json::from_str(&body)
         .map_err(|e| Failure::new(exit_codes::PROTOCOL, format!("{url}: not JSON ({e})")))?;
-    Ok((v, body))
+    Ok((list, body))
 }
 
-fn model_rows(v: &Value) -> Vec<(String, String, String)> {
-    let list = v
-        .get("models")
-        .or_else(|| v.get("data"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    list.iter()
+/// Name, size and date of each model.
+fn model_rows(list: &wire::ModelList) -> Vec<(String, String, String)> {
+    list.models
+        .iter()
+        .chain(&list.data)
         .map(|m| {
             let name = m
-                .get("name")
-                .or_else(|| m.get("id"))
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_string();
-            let size = m
-                .get("size")
-                .and_then(Value::as_u64)
-                .map_or(String::new(), human_size);
+                .name
+                .as_ref()
+                .or(m.id.as_ref())
+                .map_or("?", |n| n.as_str());
+            let size = m.size.map_or(String::new(), human_size);
             let date = m
-                .get("modified_at")
-                .and_then(Value::as_str)
+                .modified_at
+                .as_deref()
                 .map_or(String::new(), |d| d.chars().take(10).collect());
-            (name, size, date)
+            (name.to_string(), size, date)
         })
         .collect()
 }

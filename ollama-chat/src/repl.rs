@@ -6,7 +6,7 @@ use crate::api::Message;
 use crate::history;
 use crate::stream::{self, Stop, Turn};
 use envtools_cli::Failure;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal};
 use std::path::Path;
 
 const HELP: &str = "\
@@ -48,6 +48,7 @@ impl Input {
         Input::Piped(io::stdin().lock())
     }
 
+    /// The next line; `prompt` is shown at a terminal only.
     fn read(&mut self, prompt: &str) -> Read {
         match self {
             Input::Terminal(ed) => match ed.readline(prompt) {
@@ -55,15 +56,11 @@ impl Input {
                 Err(rustyline::error::ReadlineError::Interrupted) => Read::Interrupted,
                 Err(_) => Read::Eof,
             },
+            // Lines from a pipe or file (`-i`): no prompt, no chrome; nobody is typing.
             Input::Piped(stdin) => {
-                eprint!("{prompt}");
-                let _ = io::stderr().flush();
                 let mut line = String::new();
                 match stdin.read_line(&mut line) {
-                    Ok(0) | Err(_) => {
-                        eprintln!();
-                        Read::Eof
-                    }
+                    Ok(0) | Err(_) => Read::Eof,
                     Ok(_) => Read::Line(line.trim_end_matches(['\n', '\r']).to_string()),
                 }
             }

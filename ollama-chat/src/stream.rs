@@ -95,6 +95,34 @@ impl Output {
 /// streams stops the answer ([`Stop::Cancelled`]); afterwards it does what it did before.
 pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
     let ctrl_c = CtrlC::catch();
+    let rx = send(client, turn);
+    let mut reader = Reader::new(turn);
+    loop {
+        if ctrl_c.take() {
+            reader.out.finish()?;
+            return Err(Stop::Cancelled);
+        }
+        let event = match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => {
+                Event::Failed(Transport::Cut("the reader stopped".into()))
+            }
+        };
+        match reader.on_event(event) {
+            Ok(()) => {}
+            Err(End::Whole) => return reader.finish(),
+            Err(End::Failed(f)) => {
+                reader.out.finish()?;
+                return Err(Stop::Failed(f));
+            }
+            Err(End::Closed) => return Err(Stop::OutputClosed),
+        }
+    }
+}
+
+/// Send the request of `turn`; the reply arrives as events on the returned channel.
+fn send(client: &Client, turn: &Turn) -> std::sync::mpsc::Receiver<Event> {
     let cfg = turn.config;
     let body = api::body(
         cfg.api,
@@ -108,119 +136,140 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
             think: turn.think,
         },
     );
-    let bearer = if cfg.api == Api::OpenAi {
-        cfg.api_key.as_deref()
-    } else {
-        None
+    let bearer = match cfg.api {
+        Api::OpenAi => cfg.api_key.as_deref(),
+        Api::Ollama => None,
     };
-    let rx = client.post(&cfg.endpoint, body.to_string(), bearer, turn.stream);
-    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = Output {
-        out: io::stdout(),
-        wrote: false,
-        ends_with_newline: false,
-        dim: color,
-    };
-    let mut answer = String::new();
-    let mut finished = false;
-    let mut reason: Option<String> = None;
-    let mut stats: Option<Stats> = None;
-    let mut n = 0;
-    let fail = |out: &mut Output, f: Failure| -> Result<String, Stop> {
-        out.finish()?;
-        Err(Stop::Failed(f))
-    };
-    loop {
-        if ctrl_c.take() {
-            out.finish()?;
-            return Err(Stop::Cancelled);
+    client.post(&cfg.endpoint, body, bearer, turn.stream)
+}
+
+/// How a reply ended, seen from one event.
+enum End {
+    /// The final chunk arrived and the stream closed.
+    Whole,
+    Failed(Failure),
+    /// Our stdout was closed (`| head`).
+    Closed,
+}
+
+impl From<Failure> for End {
+    fn from(f: Failure) -> Self {
+        End::Failed(f)
+    }
+}
+
+/// The state of one answer as its events arrive.
+struct Reader<'a> {
+    turn: &'a Turn<'a>,
+    out: Output,
+    /// The answer's text, when `keep_text`.
+    text: String,
+    /// The final chunk arrived.
+    finished: bool,
+    reason: Option<String>,
+    stats: Option<Stats>,
+    /// Lines read, for messages.
+    lines: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(turn: &'a Turn<'a>) -> Self {
+        let dim = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Reader {
+            turn,
+            out: Output {
+                out: io::stdout(),
+                wrote: false,
+                ends_with_newline: false,
+                dim,
+            },
+            text: String::new(),
+            finished: false,
+            reason: None,
+            stats: None,
+            lines: 0,
         }
-        let event = match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(e) => e,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => {
-                Event::Failed(Transport::Cut("the reader stopped".into()))
-            }
-        };
+    }
+
+    /// Take one event; `Err` says how the reply ended.
+    fn on_event(&mut self, event: Event) -> Result<(), End> {
+        let cfg = self.turn.config;
         match event {
             Event::Started { content_type } => {
                 if cfg.api == Api::Ollama && content_type.starts_with("text/event-stream") {
-                    let msg =
-                        "the server sent an SSE stream (OpenAI protocol) to an Ollama endpoint; \
-                               use a /v1/chat/completions URL or --api openai";
-                    return fail(&mut out, Failure::new(exit_codes::PROTOCOL, msg));
+                    return Err(Failure::new(exit_codes::PROTOCOL, api::SSE_TO_OLLAMA).into());
                 }
+                Ok(())
             }
             Event::Status(code, text) => {
-                return fail(
-                    &mut out,
-                    status_error(code, &text, turn.model, &cfg.endpoint),
-                )
+                Err(status_error(code, &text, self.turn.model, &cfg.endpoint).into())
             }
-            Event::Failed(t) => {
-                let f = transport_error(&t, &cfg.endpoint, out.wrote);
-                return fail(&mut out, f);
-            }
-            Event::End if finished => break,
-            Event::End => {
-                return fail(
-                    &mut out,
-                    Failure::new(
-                        exit_codes::PROTOCOL,
-                        "the answer was cut off: the reply ended before its final chunk",
-                    ),
-                )
-            }
-            Event::Line(line) => {
-                n += 1;
-                let parsed = match cfg.api {
-                    Api::Ollama => api::parse_ollama(&line, n),
-                    Api::OpenAi => api::parse_openai(&line, n, !turn.stream),
-                };
-                let chunk: Chunk = match parsed {
-                    Ok(Some(c)) => c,
-                    Ok(None) => continue,
-                    Err(LineError::Server(msg)) => {
-                        return fail(
-                            &mut out,
-                            Failure::new(
-                                exit_codes::SERVER_ERROR,
-                                format!("server error: {}", one_line(&msg)),
-                            ),
-                        )
-                    }
-                    Err(LineError::Protocol(msg)) => {
-                        return fail(&mut out, Failure::new(exit_codes::PROTOCOL, msg))
-                    }
-                };
-                if turn.json {
-                    if let Some(raw) = &chunk.raw {
-                        out.text(raw)?;
-                        out.text("\n")?;
-                    }
-                } else {
-                    out.thinking(&chunk.thinking);
-                    out.text(&chunk.content)?;
-                }
-                if turn.keep_text {
-                    answer.push_str(&chunk.content);
-                }
-                reason = chunk.done_reason.or(reason);
-                stats = chunk.stats.or(stats);
-                finished |= chunk.done;
-            }
+            Event::Failed(t) => Err(transport_error(&t, &cfg.endpoint, self.out.wrote).into()),
+            Event::End if self.finished => Err(End::Whole),
+            Event::End => Err(Failure::new(
+                exit_codes::PROTOCOL,
+                "the answer was cut off: the reply ended before its final chunk",
+            )
+            .into()),
+            Event::Line(line) => self.on_line(&line),
         }
     }
-    if !turn.json {
-        out.finish()?;
+
+    /// One line of the reply: show its text (or the object, with `--json`), keep its state.
+    fn on_line(&mut self, line: &str) -> Result<(), End> {
+        self.lines += 1;
+        let parsed = match self.turn.config.api {
+            Api::Ollama => api::parse_ollama(line, self.lines),
+            Api::OpenAi => api::parse_openai(line, self.lines, !self.turn.stream),
+        };
+        let chunk: Chunk = match parsed {
+            Ok(Some(c)) => c,
+            Ok(None) => return Ok(()),
+            Err(LineError::Server(msg)) => {
+                let message = format!("server error: {}", one_line(&msg));
+                return Err(Failure::new(exit_codes::SERVER_ERROR, message).into());
+            }
+            Err(LineError::Protocol(msg)) => {
+                return Err(Failure::new(exit_codes::PROTOCOL, msg).into())
+            }
+        };
+        let shown = match (&chunk.raw, self.turn.json) {
+            (Some(raw), true) => self.out.text(raw).and_then(|()| self.out.text("\n")),
+            _ if self.turn.json => Ok(()),
+            _ => {
+                self.out.thinking(&chunk.thinking);
+                self.out.text(&chunk.content)
+            }
+        };
+        shown.map_err(|stop| match stop {
+            Stop::Failed(f) => End::Failed(f),
+            _ => End::Closed,
+        })?;
+        if self.turn.keep_text {
+            self.text.push_str(&chunk.content);
+        }
+        self.reason = chunk.done_reason.or(self.reason.take());
+        self.stats = chunk.stats.or(self.stats.take());
+        self.finished |= chunk.done;
+        Ok(())
     }
-    if reason.as_deref() == Some("length") {
-        eprintln!("ollama-chat: warning: the answer was cut at the token limit (raise num_predict / max_tokens)");
+
+    /// The reply ended whole: end the line, warn about a cut at the token limit, show stats.
+    fn finish(mut self) -> Result<String, Stop> {
+        if !self.turn.json {
+            self.out.finish()?;
+        }
+        if self.reason.as_deref() == Some("length") {
+            envtools_cli::warn::warn(
+                "ollama-chat",
+                "the answer was cut at the token limit (raise num_predict / max_tokens)",
+            );
+        }
+        if self.turn.stats {
+            print_stats(self.stats.as_ref());
+        }
+        Ok(self.text)
     }
-    if turn.stats {
-        print_stats(stats.as_ref());
-    }
-    Ok(answer)
 }
 
 /// The first line of a server's text, shortened: error bodies can be whole HTML pages.
@@ -235,8 +284,7 @@ fn one_line(text: &str) -> String {
 
 /// An HTTP error status, as one line with a hint.
 pub fn status_error(code: u16, body: &str, model: &str, endpoint: &str) -> Failure {
-    let json: Option<Value> = serde_json::from_str(body).ok();
-    let text = json.as_ref().and_then(api::error_text);
+    let text = api::error_text(body);
     match (code, text) {
         (404, Some(t)) if t.contains("not found") => Failure::new(
             exit_codes::MODEL_NOT_FOUND,

@@ -20,32 +20,57 @@ pub mod fake_ollama;
 pub mod python;
 pub mod wheels;
 
-/// The folder holding the built binaries (`target/debug`), built on first use.
+/// The folder holding the built binaries of the profile these tests were built with
+/// (`target/debug` for `cargo test`, `target/release` for `cargo test --release`), built on
+/// first use.
 ///
 /// `cargo test` builds only the binaries of the package under test, and our binaries live in
-/// other packages, so the harness asks cargo to build them (a no-op when they are fresh).
+/// other packages, so the harness asks cargo to build them, for the same profile and into the
+/// same target folder as this test executable: never a stale binary of another profile (a
+/// no-op when they are fresh).
 pub fn bin_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
+        // The test executable is <target>/<profile>/deps/<name>.
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or_else(|| panic!("no profile folder above {}", exe.display()))
+            .to_path_buf();
+        let target_dir = profile_dir
+            .parent()
+            .unwrap_or_else(|| panic!("no target folder above {}", profile_dir.display()));
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") => "dev",
+            Some(other) => other,
+            None => panic!("profile folder {}", profile_dir.display()),
+        };
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "--workspace", "--bins"])
+            .args([
+                "build",
+                "--quiet",
+                "--workspace",
+                "--bins",
+                "--profile",
+                profile,
+            ])
+            .arg("--target-dir")
+            .arg(target_dir)
             .current_dir(workspace_root())
             .status()
             .unwrap_or_else(|e| panic!("cannot run cargo build: {e}"));
-        assert!(status.success(), "cargo build of the tools failed");
-        // The test executable is target/<profile>/deps/<name>; the binaries are one level up.
-        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
-        let deps = exe
-            .parent()
-            .unwrap_or_else(|| panic!("no parent of {}", exe.display()));
-        let dir = deps.parent().unwrap_or(deps).to_path_buf();
         assert!(
-            dir.join("envget").exists(),
-            "no envget in {}",
-            dir.display()
+            status.success(),
+            "cargo build --profile {profile} of the tools failed"
         );
-        dir
+        assert!(
+            profile_dir.join("envget").exists(),
+            "no envget in {}",
+            profile_dir.display()
+        );
+        profile_dir
     })
 }
 
@@ -67,6 +92,36 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub stdout_bytes: Vec<u8>,
+}
+
+impl Output {
+    /// Assert exit status 0, showing everything the process printed when it was not.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        self.assert_code(0)
+    }
+
+    /// Assert exit status `code`, showing everything the process printed when it was not.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert!(
+            self.code == Some(code),
+            "exit status {:?}, expected {code}\n--- stdout\n{}--- stderr\n{}",
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Assert the exit status and both outputs at once, with a diff of what differs.
+    #[track_caller]
+    pub fn assert_output(&self, code: i32, stdout: &str, stderr: &str) {
+        pretty_assertions::assert_eq!(
+            (self.code, self.stdout.as_str(), self.stderr.as_str()),
+            (Some(code), stdout, stderr)
+        );
+    }
 }
 
 /// A fresh temporary working directory, removed at the end of the test.

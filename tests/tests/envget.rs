@@ -1,6 +1,7 @@
 //! envget, end to end: every behaviour of the issue, run as a user runs it.
 
 use e2e::{sh, TestDir};
+use pretty_assertions::assert_eq;
 use std::ffi::OsStr;
 
 #[test]
@@ -11,7 +12,7 @@ fn prints_raw_values_one_per_line_in_the_order_asked() {
         "A=1\nB='hello world'\nC=\"say \\\"hi\\\"\"\nexport D=x\n",
     );
     let out = dir.run("envget", &["C", "A", "B", "D"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(out.stdout, "say \"hi\"\n1\nhello world\nx\n");
     assert_eq!(out.stderr, "");
 }
@@ -51,7 +52,7 @@ fn later_files_win_and_dash_reads_stdin() {
         "A=stdin\n",
     );
     assert_eq!(out.stdout, "stdin\nbase\n");
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
 }
 
 #[test]
@@ -76,7 +77,7 @@ fn a_big_file_reads_the_same_whether_plain_or_not() {
             "envget",
             &["-f", file, "DUP", "KEY_00000", "KEY_19999", "KEY_12345"],
         );
-        assert_eq!(out.code, Some(0), "{file}: {}", out.stderr);
+        out.assert_success();
         assert_eq!(
             out.stdout,
             format!(
@@ -176,7 +177,7 @@ fn default_value_for_a_missing_key_or_a_missing_file() {
         &["--default", "llama3.1", "OLLAMA_MODEL", "OTHER"],
     );
     assert_eq!(out.stdout, "qwen3\nllama3.1\n");
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
 }
 
 #[test]
@@ -245,7 +246,7 @@ fn format_shell_evals_in_sh_bash_and_zsh_like_shells() {
         "Q=\"it's \\\"quoted\\\" \\$ \\\\ `x`\"\nN='l1\nl2'\n",
     );
     let out = dir.run("envget", &["--format", "shell"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     dir.write("exports.sh", &out.stdout);
     for shell in ["sh", "bash"] {
         let got = e2e::run_command(
@@ -274,7 +275,7 @@ fn a_rejected_line_warns_with_file_and_line_but_never_its_text() {
     let dir = TestDir::new();
     dir.write(".env", "A=1\nSECRET=hunter2 and more\nB=2\n");
     let out = dir.run("envget", &["A", "B"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     assert_eq!(out.stdout, "1\n2\n");
     assert!(
         out.stderr.starts_with("envget: warning: .env:2: "),
@@ -428,7 +429,7 @@ fn bad_usage_exits_2() {
 fn help_shows_examples_and_exit_codes_and_version_works() {
     let dir = TestDir::new();
     let out = dir.run("envget", &["--help"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     for needle in [
         "Examples:",
         "envget -f .env.prod -- make deploy",
@@ -468,6 +469,7 @@ fn stdout_closed_early_is_not_an_error() {
 
 mod roundtrip {
     use super::*;
+    use pretty_assertions::assert_eq;
     use proptest::prelude::*;
 
     fn value() -> impl Strategy<Value = String> {
@@ -569,6 +571,7 @@ mod roundtrip {
 
 mod differential {
     use super::*;
+    use pretty_assertions::assert_eq;
 
     /// Tricky files: (name, contents).
     const CORPUS: &[(&str, &str)] = &[
@@ -700,7 +703,7 @@ mod differential {
                 .env_clear(),
             None,
         );
-        assert_eq!(out.code, Some(0), "{file}: {}", out.stderr);
+        out.assert_success();
         // A JSON object in file order: read it as an ordered list of pairs.
         let map: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}"));

@@ -1,6 +1,7 @@
 //! envset, end to end: every item of the issue, run as a user runs it.
 
 use e2e::{run_command, sh, TestDir};
+use pretty_assertions::assert_eq;
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -22,7 +23,7 @@ fn sets_keys_and_creates_the_file_0600_whatever_the_umask() {
         ),
         &[],
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(out.stdout, "");
     assert_eq!(dir.read(".env"), b"A=1\nB='two words'\n");
     assert_eq!(mode(&dir, ".env"), 0o600);
@@ -37,7 +38,7 @@ fn keys_without_a_value_read_one_line_each_from_stdin() {
         &["API_TOKEN", "OTHER"],
         "s3cr3t-token\r\nsecond value\n",
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(out.stdout, "");
     assert!(!out.stderr.contains("s3cr3t"));
     assert_eq!(
@@ -51,7 +52,7 @@ fn stdin_all_takes_a_multi_line_value() {
     let dir = TestDir::new();
     let pem = "-----BEGIN KEY-----\nabc+/=\n-----END KEY-----\n";
     let out = dir.run_stdin("envset", &["--stdin-all", "TLS_KEY"], pem);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         dir.run("envget", &["-0", "TLS_KEY"]).stdout,
         format!("{pem}\0")
@@ -63,7 +64,7 @@ fn an_empty_answer_keeps_the_old_value_or_fails_without_one() {
     let dir = TestDir::new();
     dir.write(".env", "A=old\n");
     let out = dir.run_stdin("envset", &["A"], "\n");
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     assert_eq!(dir.read(".env"), b"A=old\n");
     let out = dir.run_stdin("envset", &["NEW"], "\n");
     assert_eq!(out.code, Some(1));
@@ -101,14 +102,14 @@ fn if_unset_leaves_set_keys_and_reads_nothing_for_them() {
         &["--if-unset", "A", "EMPTY", "B=2"],
         "for-empty\n",
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         out.stderr,
         "envset: A is already set in .env; left as it is\n"
     );
     assert_eq!(dir.read(".env"), b"A=keep\nEMPTY=for-empty\nB=2\n");
     let out = dir.run("envset", &["--if-unset", "A=other"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     assert_eq!(dir.read(".env"), b"A=keep\nEMPTY=for-empty\nB=2\n");
 }
 
@@ -125,7 +126,7 @@ fn from_example_asks_for_missing_keys_in_order_with_defaults() {
         &["--from-example", ".env.example"],
         "\nhf_secret\n",
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(!out.stderr.contains("hf_secret") && !out.stdout.contains("hf_secret"));
     assert_eq!(
         dir.read(".env"),
@@ -176,7 +177,7 @@ fn unset_removes_every_line_of_a_key_and_a_missing_key_is_a_note() {
     let dir = TestDir::new();
     dir.write(".env", "# c\nA=1\nCERT='l1\nl2'\nB=2\nA=3\n");
     let out = dir.run("envset", &["-u", "A", "CERT", "NOPE"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     assert_eq!(
         out.stderr,
         "envset: NOPE is not set in .env; nothing to remove\n"
@@ -191,7 +192,7 @@ fn lossless_export_prefix_inline_comments_crlf_bom_and_invalid_lines() {
         "\u{feff}# header\r\nexport A=1 # the a\r\n\r\nnot a valid line\r\nB='x' # bee\r\nA=dup";
     dir.write(".env", original);
     let out = dir.run("envset", &["A=new value", "C=3"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         String::from_utf8_lossy(&dir.read(".env")),
         "\u{feff}# header\r\nexport A='new value' # the a\r\n\r\nnot a valid line\r\nB='x' # bee\r\nA='new value'\r\nC=3\r\n"
@@ -210,7 +211,7 @@ fn portable_encoding_choices() {
             "ML=l1\nl2",
         ],
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         String::from_utf8_lossy(&dir.read(".env")),
         "BARE=abc-1.2\nSQ='a b $HOME'\nDQ=\"it's \\\\ \\\"q\\\"\"\nML='l1\nl2'\n"
@@ -242,7 +243,7 @@ fn unportable_values_are_refused_without_showing_them_unless_asked() {
             .env_remove("HIDDEN"),
         None,
     );
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     assert!(out.stderr.contains("for envget (dotenvy) only"));
     let got = run_command(dir.command("envget").arg("K").env_remove("HIDDEN"), None);
     assert_eq!(got.stdout, "x${HIDDEN}y\n");
@@ -281,7 +282,7 @@ fn a_symlinked_env_stays_a_symlink_and_mode_and_owner_are_kept() {
     std::os::unix::fs::symlink("shared/real.env", dir.path().join(".env"))
         .unwrap_or_else(|e| panic!("{e}"));
     let out = dir.run("envset", &["B=2"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(fs::symlink_metadata(dir.path().join(".env"))
         .map(|m| m.file_type().is_symlink())
         .unwrap_or(false));
@@ -373,7 +374,7 @@ fn kill_9_at_any_moment_leaves_the_old_or_the_new_file_whole() {
             "envget",
             &["--strict", "TARGET", "FILLER_0", "FILLER_19999"],
         );
-        assert_eq!(out.code, Some(0), "round {round}: {}", out.stderr);
+        out.assert_success();
         let lines: Vec<&str> = out.stdout.lines().collect();
         assert_eq!(
             &lines[1..],
@@ -397,7 +398,7 @@ fn kill_9_at_any_moment_leaves_the_old_or_the_new_file_whole() {
     }
     // A later run is not tripped by anything a killed one left, and cleans its temp files.
     let out = dir.run("envset", &["TARGET=final"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(dir.run("envget", &["TARGET"]).stdout, "final\n");
     let temps = fs::read_dir(dir.path())
         .into_iter()
@@ -437,7 +438,7 @@ fn a_messy_real_world_file_survives_many_edits_byte_for_byte() {
                 &format!("ROUND_{}={round}", round % 3),
             ],
         );
-        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        out.assert_success();
     }
     dir.run("envset", &["-u", "ROUND_0", "ROUND_1", "ROUND_2", "EDITED"]);
     assert_eq!(
@@ -454,7 +455,7 @@ fn creating_an_unignored_env_in_a_git_work_tree_warns_and_gitignore_fixes_it() {
         panic!("git is needed for this test: {}", git.stderr);
     }
     let out = dir.run("envset", &["A=1"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     assert!(
         out.stderr.contains("git would track .env and .env.lock"),
         "{}",
@@ -490,6 +491,7 @@ fn bad_usage_exits_2() {
 
 mod readers_agree {
     use super::*;
+    use pretty_assertions::assert_eq;
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
     use std::cell::RefCell;
@@ -584,6 +586,7 @@ mod readers_agree {
 /// Hidden prompts driven in a real pseudo-terminal, as a person at a keyboard.
 mod terminal {
     use super::*;
+    use pretty_assertions::assert_eq;
     use rexpect::process::wait::WaitStatus;
     use rexpect::session::{spawn_command, PtySession};
 

@@ -4,6 +4,7 @@
 //! tool and exit 2.
 
 use e2e::run_command;
+use pretty_assertions::assert_eq;
 use std::process::Command;
 
 const TOOLS: [&str; 4] = ["envget", "envset", "venv-bootstrap", "ollama-chat"];
@@ -66,7 +67,7 @@ fn every_help_has_the_same_layout_and_lists_generate() {
 fn every_man_page_has_its_sections_and_reads_cleanly_at_80_columns() {
     for tool in TOOLS {
         let page = run(tool, &["--generate", "man"]);
-        assert_eq!(page.code, Some(0), "{tool}: {}", page.stderr);
+        page.assert_success();
         assert!(
             page.stdout.starts_with(&format!(
                 ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {tool} 1"
@@ -172,4 +173,39 @@ fn plain(text: &str) -> String {
         }
     }
     out.into_iter().collect()
+}
+
+#[test]
+fn the_fake_servers_help_prints_help_and_starts_nothing() {
+    let fake = env!("CARGO_BIN_EXE_fake-ollama");
+    for flag in ["--help", "-h"] {
+        let out = run_command(Command::new(fake).arg(flag), None);
+        assert_eq!((out.code, out.stderr.as_str()), (Some(0), ""), "{flag}");
+        assert!(
+            out.stdout.starts_with("A fake Ollama server"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            !out.stdout.contains("http://"),
+            "no server URL: {}",
+            out.stdout
+        );
+    }
+    let out = run_command(Command::new(fake).arg("bogus"), None);
+    assert_eq!(out.code, Some(2));
+    assert!(out
+        .stderr
+        .starts_with("fake-ollama: error: unknown reply 'bogus'"));
+}
+
+#[test]
+fn the_harness_runs_the_binaries_of_the_profile_under_test() {
+    // Cargo names the fake server of this package for the profile being tested; the tools
+    // the harness runs must come from the same folder (never another profile's, maybe stale).
+    let fake = std::path::Path::new(env!("CARGO_BIN_EXE_fake-ollama"));
+    assert_eq!(Some(e2e::bin_dir()), fake.parent());
+    for tool in TOOLS {
+        assert!(e2e::bin(tool).starts_with(e2e::bin_dir()), "{tool}");
+    }
 }

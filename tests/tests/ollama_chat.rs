@@ -2,6 +2,7 @@
 
 use e2e::fake_ollama::{FakeOllama, Reply};
 use e2e::{run_command, Output, TestDir};
+use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -55,7 +56,7 @@ fn stdin_is_the_message_or_follows_the_prompt_after_a_blank_line() {
         &["-m", "m", "write a commit message"],
         Some("diff --git a b\n+x\n"),
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(
         server.last_chat()["messages"][0]["content"],
         "write a commit message\n\ndiff --git a b\n+x\n"
@@ -159,7 +160,7 @@ fn system_options_format_keep_alive_and_think_are_sent() {
         "hi",
     ];
     let out = chat_with(&server, &dir, &args, None);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     let body = server.last_chat();
     assert_eq!(
         body["messages"],
@@ -228,7 +229,7 @@ fn configuration_flags_then_environment_then_dot_env_then_defaults() {
         &["hi"],
         &[("OLLAMA_HOST", format!(" \"127.0.0.1:{}\" ", other.port))],
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(other.requests().len(), 1);
     run(&["--host", &format!(":{}", other.port), "hi"], &[]);
     assert_eq!(other.requests().len(), 2, "--host :PORT means loopback");
@@ -272,7 +273,7 @@ fn no_model_lists_the_installed_ones() {
 fn list_shows_name_size_and_date_or_raw_json() {
     let server = FakeOllama::start(Reply::Echo);
     let out = chat(&server, &["--list"]);
-    assert_eq!(out.code, Some(0));
+    out.assert_success();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(
@@ -371,6 +372,7 @@ fn a_bad_option_is_a_usage_error() {
 
 mod errors {
     use super::*;
+    use pretty_assertions::assert_eq;
 
     fn status(code: u16, body: &str, content_type: &str) -> Reply {
         Reply::Status {
@@ -582,6 +584,7 @@ mod errors {
 
 mod openai {
     use super::*;
+    use pretty_assertions::assert_eq;
 
     #[test]
     fn the_openai_route_streams_sse_with_the_bearer_key() {
@@ -646,6 +649,7 @@ mod openai {
 
 mod repl {
     use super::*;
+    use pretty_assertions::assert_eq;
 
     #[test]
     fn a_scripted_session_through_dash_i() {
@@ -653,9 +657,14 @@ mod repl {
         let dir = TestDir::new();
         let script = "hello\n/system be brief\nsecond\n/model qwen3\n\"\"\"\nmulti\nline\n\"\"\"\n/save conv.json\nBYE\nnot sent\n";
         let out = chat_with(&server, &dir, &["-m", "llama3.1", "-i"], Some(script));
-        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        out.assert_success();
         assert_eq!(out.stdout, "echo: hello\necho: second\necho: multi\nline\n");
-        assert!(out.stderr.contains(">>> ") && !out.stdout.contains(">>>"));
+        // Lines from a pipe: no prompt chrome anywhere (a terminal session shows `>>> `).
+        assert!(
+            !out.stderr.contains(">>>") && !out.stdout.contains(">>>"),
+            "{}",
+            out.stderr
+        );
         let chats: Vec<Value> = server
             .requests()
             .into_iter()
@@ -689,7 +698,7 @@ mod repl {
         );
         let script = "one\nplease fail\ntwo\n/clear\nthree\n/load old.json\nfour\n/unknown\nexit\n";
         let out = chat_with(&server, &dir, &["-m", "m", "-i"], Some(script));
-        assert_eq!(out.code, Some(0));
+        out.assert_success();
         assert!(
             out.stderr.contains("an error was encountered"),
             "{}",

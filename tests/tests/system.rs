@@ -5,6 +5,7 @@
 
 use e2e::fake_ollama::{FakeOllama, Reply};
 use e2e::{run_command, Output, TestDir};
+use pretty_assertions::assert_eq;
 use serde_json::Value;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -111,7 +112,7 @@ fn the_example_projects_makefile_chains_the_tools() {
 
     // A new user: make setup asks for the three keys (answers on stdin) and builds the venv.
     let out = make(&dir, &["setup"], Some(&answers), &opts);
-    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    out.assert_success();
     let env_file = dir.path().join(".env");
     assert_eq!(
         fs::metadata(&env_file)
@@ -162,7 +163,7 @@ fn the_example_projects_makefile_chains_the_tools() {
 
     // make run: python-dotenv in app.py sees exactly what envset wrote; so does its environment.
     let out = make(&dir, &["run"], None, &opts);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     let v: Value =
         serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
     for section in ["dotenv", "environ"] {
@@ -209,7 +210,7 @@ fn the_start_up_hook_asks_once_then_starts_the_shell_in_the_venv_in_milliseconds
     let dir = example_project();
     logging_python3(&dir);
     let out = hook(&dir, &[], Some("\n\nmy-token\n"));
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(out.stdout, "the shell ran\n");
     let recorded = fs::read_to_string(dir.path().join("shell-env.txt")).unwrap_or_default();
     let venv = dir.path().join(".nix-venv");
@@ -450,14 +451,14 @@ watch_file() { :; }
             .current_dir(dir.path()),
         Some(answers.as_bytes()),
     );
-    assert_eq!(setup.code, Some(0), "{}", setup.stderr);
+    setup.assert_success();
     let set = run_command(
         Command::new(e2e::bin("envset"))
             .args(["--stdin-all", "GREETING"])
             .current_dir(dir.path()),
         Some(b"hello\n\"world\" #1 $HOME"),
     );
-    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    set.assert_success();
     let out = in_shell(&dir, "bash", direnv, None);
     assert_activated(&dir, &out);
     assert_eq!(out.stderr, "");

@@ -2,6 +2,7 @@
 //! local folder (`--offline --find-links`), so no index is needed.
 
 use e2e::{run_command, Output, TestDir};
+use pretty_assertions::assert_eq;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -75,7 +76,7 @@ fn first_build_installs_the_requirements_and_runs_the_command_inside() {
     let dir = project();
     dir.write("requirements.txt", "tinypkg==1.0\n");
     let out = vb(&dir, SHOW);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     let venv = dir.path().join(".nix-venv");
     assert_eq!(out.stdout, format!("1.0 {}\n", venv.display()));
     assert!(out.stderr.contains("creating"), "{}", out.stderr);
@@ -114,7 +115,7 @@ fn pip_by_hand(dir: &TestDir, package: &str) {
             .current_dir(dir.path()),
         None,
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
 }
 
 /// The distributions installed in the venv, by name (asking its Python directly).
@@ -126,7 +127,7 @@ fn installed(dir: &TestDir) -> Vec<String> {
         ]),
         None,
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     out.stdout.split_whitespace().map(str::to_string).collect()
 }
 
@@ -139,7 +140,7 @@ fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
     pip_by_hand(&dir, "extrapkg");
     dir.write("requirements.txt", "tinypkg==2.0\n");
     let out = vb(&dir, SHOW);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(out.stdout.starts_with("2.0 "), "{}", out.stdout);
     assert!(
         out.stderr.contains("the requirements changed"),
@@ -181,7 +182,7 @@ fn a_package_dropped_from_the_requirements_is_removed_with_what_only_it_needed()
     }
     dir.write("requirements.txt", "tinypkg==1.0\n");
     let out = vb(&dir, &[]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stderr
             .contains("removing what the requirements no longer need: deppkg, toppkg"),
@@ -210,7 +211,7 @@ fn what_a_hand_installed_package_needs_is_never_removed() {
     pip_by_hand(&dir, "handpkg"); // needs deppkg, which toppkg brought
     dir.write("requirements.txt", "tinypkg==1.0\n");
     let out = vb(&dir, &[]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stderr
             .contains("removing what the requirements no longer need: toppkg\n"),
@@ -232,7 +233,7 @@ fn a_requirement_that_names_no_package_makes_removal_too_risky() {
     assert_eq!(vb(&dir, &[]).code, Some(0));
     dir.write("requirements.txt", format!("{wheel}\n"));
     let out = vb(&dir, &["-v"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(out.stderr.contains("names no package"), "{}", out.stderr);
     assert!(!out.stderr.contains("removing"), "{}", out.stderr);
     let now = installed(&dir);
@@ -272,7 +273,7 @@ fn a_dangling_interpreter_link_rebuilds() {
     std::os::unix::fs::symlink("/nix/store/gone-python3/bin/python3", &link)
         .unwrap_or_else(|e| panic!("{e}"));
     let out = vb(&dir, SHOW);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(out.stderr.contains("no longer exists"), "{}", out.stderr);
     assert!(out.stdout.starts_with("1.0 "));
 }
@@ -308,7 +309,7 @@ fn a_different_python_version_rebuilds() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let out = vb_with(&dir, &w, &["--", "python", "--version"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stderr.contains("Python changed from 3.11.2 to"),
         "{}",
@@ -398,7 +399,7 @@ fn a_failing_install_exits_non_zero_runs_nothing_and_is_retried() {
     assert_eq!(vb(&dir, &["--check"]).code, Some(1));
     // Retried next time, in the same venv (not rebuilt); --on-error warn still runs COMMAND.
     let out = vb(&dir, &["-q", "--on-error", "warn", "--", "touch", "ran"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(
         !out.stderr.contains("creating") && !out.stderr.contains("rebuilding"),
         "{}",
@@ -485,7 +486,7 @@ fn installs_run_with_a_source_date_epoch_wheels_accept() {
     let mut cmd = uv_command(&dir, &dir.path().join("fakebin"), "auto");
     cmd.env("SOURCE_DATE_EPOCH", "1");
     let out = run_command(&mut cmd, None);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     let logged = fs::read_to_string(&log).unwrap_or_default();
     assert!(
         logged.starts_with("SDE=315532800 args=pip install --python "),
@@ -530,7 +531,7 @@ fn uv_builds_a_venv_users_can_still_pip_install_into() {
     let dir = project_with_dependencies();
     dir.write("requirements.txt", "tinypkg==1.0\ntoppkg\n");
     let out = vb_uv(&dir, SHOW);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(out.stdout.starts_with("1.0 "), "{}", out.stdout);
     assert!(stamp(&dir).contains("installer uv"));
     // Offline, with no pip in the wheels or uv's cache, ensurepip put pip in.
@@ -544,7 +545,7 @@ fn uv_builds_a_venv_users_can_still_pip_install_into() {
     // A dropped requirement goes (uv uninstalls it); the hand-installed package stays.
     dir.write("requirements.txt", "tinypkg==1.0\n");
     let out = vb_uv(&dir, &[]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     let now = installed(&dir);
     for name in ["tinypkg", "extrapkg", "pip"] {
         assert!(now.iter().any(|n| n == name), "{name}: {now:?}");
@@ -570,7 +571,7 @@ fn uv_puts_pip_in_itself_when_it_can_get_it() {
             "from importlib.metadata import version; print(version('pip'))",
         ],
     );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert_eq!(out.stdout, "99.0\n");
     assert!(!out.stderr.contains("ensurepip"), "{}", out.stderr);
 }
@@ -606,7 +607,7 @@ fn force_rebuilds_a_good_venv() {
     assert_eq!(vb(&dir, &[]).code, Some(0));
     dir.write(".nix-venv/marker-of-the-old-venv", "");
     let out = vb(&dir, &["--force", "--", "true"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     assert!(
         out.stderr.contains("rebuilding") && out.stderr.contains("--force"),
         "{}",
@@ -685,7 +686,7 @@ fn print_env_for_sh_fish_and_json() {
     let dir = project();
     let venv = dir.path().join(".nix-venv");
     let out = vb(&dir, &["-q", "--print-env"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.assert_success();
     dir.write("env.sh", &out.stdout);
     let got = e2e::sh(
         dir.path(),

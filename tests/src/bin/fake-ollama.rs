@@ -4,11 +4,24 @@
 use e2e::fake_ollama::{FakeOllama, Reply};
 use std::time::Duration;
 
+const HELP: &str = "\
+A fake Ollama server on 127.0.0.1 (a free port), for benchmarks and manual trials.
+
+Usage: fake-ollama [answer]         answer \"Hello! How can I help?\" in four chunks
+       fake-ollama huge [MB]        stream an answer of MB megabytes (default 50)
+       fake-ollama timestamps [N]   N chunks 5 ms apart, each its send time (default 200)
+
+Prints its URL on stdout, then serves until killed.";
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let num =
         |i: usize, default: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(default);
     let reply = match args.first().map(String::as_str) {
+        Some("-h" | "--help") => {
+            println!("{HELP}");
+            return;
+        }
         Some("huge") => Reply::Huge {
             total: num(1, 50) * 1_000_000,
             piece: 4096,
@@ -17,7 +30,11 @@ fn main() {
             count: num(1, 200),
             interval: Duration::from_millis(5),
         },
-        _ => Reply::answer(&["Hello", "! How", " can I", " help?"]),
+        None | Some("answer") => Reply::answer(&["Hello", "! How", " can I", " help?"]),
+        Some(other) => {
+            eprintln!("fake-ollama: error: unknown reply '{other}'\n\n{HELP}");
+            std::process::exit(2);
+        }
     };
     let server = FakeOllama::start(reply);
     println!("{}", server.url());
