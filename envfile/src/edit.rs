@@ -302,7 +302,7 @@ fn key_of<'t>(body: &'t str, l: &LogicalLine) -> Option<(&'t str, usize)> {
             return None;
         }
         let len = s
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .find(|c: char| !crate::charset::is_key_char(c))
             .unwrap_or(s.len());
         Some((start, start + len))
     };

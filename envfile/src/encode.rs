@@ -60,11 +60,6 @@ impl fmt::Display for Unportable {
     }
 }
 
-/// Characters that need no quotes for any reader.
-fn is_bare_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_./:@%+,-".contains(c)
-}
-
 /// Encode `value` for envget, python-dotenv and sh alike, or say why that is impossible.
 pub fn portable(value: &str) -> Result<String, Unportable> {
     if value.contains('\0') {
@@ -76,7 +71,7 @@ pub fn portable(value: &str) -> Result<String, Unportable> {
     if value.contains("${") {
         return Err(Unportable::DollarBrace);
     }
-    if value.chars().all(is_bare_char) {
+    if value.chars().all(crate::charset::is_plain_value_char) {
         return Ok(value.to_string());
     }
     let single_blocker = if value.contains('\'') {

@@ -5,6 +5,7 @@
 //! envset writes and what `envget --format dotenv` prints are the same text. Keeping the reader
 //! and the encoder in one place is what makes the tools agree with each other.
 //!
+//! - `charset`: the key and bare-value character sets, for all of the above.
 //! - [`lines`]: dotenvy's logical lines, with line numbers and byte spans.
 //! - [`read`]: bytes to entries (dotenvy), warnings with line numbers, last-wins merging.
 //! - [`encode`]: values to text that dotenvy, python-dotenv and sh read back exactly.
@@ -14,6 +15,7 @@
 //! Only the model lives here: no command line, no processes, no file storage (that is the
 //! `store` crate), no knowledge of any tool.
 
+mod charset;
 pub mod edit;
 pub mod encode;
 pub mod lines;

@@ -7,6 +7,7 @@
 //! (`dotenvy/src/iter.rs`) step for step, and keeps the positions. A property test checks that it
 //! stays in step with dotenvy on arbitrary input: if dotenvy is upgraded, that test says so.
 
+use crate::charset::{is_key_byte, is_plain_value_byte, CLASS, VALUE};
 use std::ops::Range;
 
 /// One logical line: what dotenvy hands to its line parser, with where it came from.
@@ -123,14 +124,12 @@ impl Iterator for Lines<'_> {
     type Item = LogicalLine;
 
     fn next(&mut self) -> Option<LogicalLine> {
-        let text = self.text;
-        if self.pos >= text.len() {
+        let start = self.pos;
+        if start >= self.text.len() {
             return None;
         }
-        let bytes = text.as_bytes();
-        let start = self.pos;
         let start_line = self.line_no;
-        if let Some((eq, content_end, next)) = plain_line(bytes, start) {
+        if let Some((eq, content_end, next)) = plain_line(self.text.as_bytes(), start) {
             self.pos = next;
             self.line_no += 1;
             return Some(LogicalLine {
@@ -141,95 +140,65 @@ impl Iterator for Lines<'_> {
                 plain_eq: Some(eq),
             });
         }
-        let mut pos = start;
+        Some(self.quoted_or_commented(start))
+    }
+}
+
+impl Lines<'_> {
+    /// A line that is not plain, from `start`: read physical line by physical line, as
+    /// dotenvy does, until its quotes close (or a comment or the end of the text ends it).
+    fn quoted_or_commented(&mut self, start: usize) -> LogicalLine {
+        let text = self.text;
+        let start_line = self.line_no;
+        let line = |span: Range<usize>, parsed: Range<usize>, unterminated: bool| LogicalLine {
+            line: start_line,
+            span,
+            parsed,
+            unterminated,
+            plain_eq: None,
+        };
         let mut state = State::Complete;
-        let logical = loop {
-            if pos >= text.len() {
+        loop {
+            let phys_start = self.pos;
+            if phys_start >= text.len() {
                 // End of text with a quote still open (dotenvy: `LineParse` error).
-                break LogicalLine {
-                    line: start_line,
-                    span: start..pos,
-                    parsed: start..pos,
-                    unterminated: true,
-                    plain_eq: None,
-                };
+                return line(start..phys_start, start..phys_start, true);
             }
-            let phys_start = pos;
-            let phys_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-            pos = phys_end;
+            let phys_end = text[phys_start..]
+                .find('\n')
+                .map_or(text.len(), |i| phys_start + i + 1);
+            self.pos = phys_end;
             self.line_no += 1;
             // dotenvy tests the whole buffer so far; only the first physical line can start
             // with `#` because a continued buffer starts with the key.
             if text[start..phys_end].trim_start().starts_with('#') {
-                break LogicalLine {
-                    line: start_line,
-                    span: start..phys_end,
-                    parsed: start..start,
-                    unterminated: false,
-                    plain_eq: None,
-                };
+                return line(start..phys_end, start..start, false);
             }
             let (cur_pos, next) = eval_end_state(state, &text[phys_start..phys_end]);
             state = next;
             match state {
                 State::Complete => {
-                    let mut end = phys_end;
-                    if text[..end].ends_with('\n') {
-                        end -= 1;
-                        if text[start..end].ends_with('\r') {
-                            end -= 1;
-                        }
-                    }
-                    break LogicalLine {
-                        line: start_line,
-                        span: start..phys_end,
-                        parsed: start..end,
-                        unterminated: false,
-                        plain_eq: None,
-                    };
+                    let end = without_line_end(text, start, phys_end);
+                    return line(start..phys_end, start..end, false);
                 }
                 State::Comment => {
-                    break LogicalLine {
-                        line: start_line,
-                        span: start..phys_end,
-                        parsed: start..phys_start + cur_pos,
-                        unterminated: false,
-                        plain_eq: None,
-                    };
+                    return line(start..phys_end, start..phys_start + cur_pos, false);
                 }
                 _ => {}
             }
-        };
-        self.pos = pos;
-        Some(logical)
-    }
-}
-
-/// Byte classes for the plain-line scan, as a table: this loop runs over every byte of a file.
-const KEY: u8 = 1; // `[A-Za-z0-9_.]`, dotenvy's key bytes
-const VALUE: u8 = 2; // `[A-Za-z0-9_./:@%+,-]`: nothing dotenvy unquotes, unescapes or expands
-
-const CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
-            t[b] = KEY | VALUE;
-        } else if matches!(c, b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'-') {
-            t[b] = VALUE;
         }
-        b += 1;
     }
-    t
-};
-
-fn is_key_byte(b: u8) -> bool {
-    CLASS[b as usize] & KEY != 0
 }
 
-fn is_plain_value_byte(b: u8) -> bool {
-    CLASS[b as usize] & VALUE != 0
+/// `end` without the `\n` (and a `\r` before it) that ends the line starting at `start`.
+fn without_line_end(text: &str, start: usize, mut end: usize) -> usize {
+    if text[..end].ends_with('\n') {
+        end -= 1;
+        if text[start..end].ends_with('\r') {
+            end -= 1;
+        }
+    }
+    end
 }
 
 /// The end of the run of plain value bytes from `i`. Eight bytes at a time while they all

@@ -97,15 +97,34 @@ pub fn parse_text_for(text: &str, keep: impl Fn(&str) -> bool) -> Parsed<'_> {
     parse_lines(text, keep, false)
 }
 
+/// What dotenvy made of one line it was given: a key and value, or an error.
+type Read = Option<Result<(String, String), dotenvy::Error>>;
+
 fn parse_lines(text: &str, keep: impl Fn(&str) -> bool, keep_all: bool) -> Parsed<'_> {
-    // Pass 1: plain lines are read here; the others are set aside for dotenvy.
+    let (mut parsed, others, referenced) = read_plain(text, &keep, keep_all);
+    if others.is_empty() {
+        return parsed;
+    }
+    let read = read_others(text, &others, &referenced);
+    merge_others(text, &mut parsed, &others, read, &keep);
+    parsed
+}
+
+/// Pass 1: plain lines are read here, borrowing from `text`; the others are set aside for
+/// dotenvy, each with the index its entry will take, along with every name they may expand.
+#[allow(clippy::type_complexity)]
+fn read_plain<'t>(
+    text: &'t str,
+    keep: &impl Fn(&str) -> bool,
+    keep_all: bool,
+) -> (Parsed<'t>, Vec<(usize, LogicalLine)>, HashSet<&'t str>) {
     let mut parsed = Parsed::default();
     if keep_all {
         // Keeping everything: about one entry per line. A guess from the size (a plain line is
         // rarely under 16 bytes) spares a pass to count lines and most reallocations.
         parsed.entries.reserve(text.len() / 16 + 1);
     }
-    let mut others: Vec<(usize, LogicalLine)> = Vec::new(); // (index in `entries`, line)
+    let mut others = Vec::new();
     let mut referenced = HashSet::new();
     for l in lines::iter(text) {
         if let Some(eq) = l.plain_eq {
@@ -122,11 +141,15 @@ fn parse_lines(text: &str, keep: impl Fn(&str) -> bool, keep_all: bool) -> Parse
             others.push((parsed.entries.len(), l));
         }
     }
-    if others.is_empty() {
-        return parsed;
-    }
+    (parsed, others, referenced)
+}
 
-    // Pass 2: dotenvy reads the other lines, with the plain definitions they may expand.
+/// Pass 2: dotenvy reads the other lines, fed with the plain definitions they may expand.
+fn read_others(
+    text: &str,
+    others: &[(usize, LogicalLine)],
+    referenced: &HashSet<&str>,
+) -> Vec<Read> {
     let mut input = String::new();
     let mut fed_is_other = Vec::new();
     let mut next_other = others.iter().map(|(_, l)| l.span.start).peekable();
@@ -144,19 +167,28 @@ fn parse_lines(text: &str, keep: impl Fn(&str) -> bool, keep_all: bool) -> Parse
         }
     }
     let mut items = dotenvy::from_read_iter(input.as_bytes());
-    let mut read_others = Vec::with_capacity(others.len());
+    let mut read = Vec::with_capacity(others.len());
     for is_other in fed_is_other {
         let item = items.next();
         if is_other {
-            read_others.push(item);
+            read.push(item);
         }
     }
+    read
+}
 
-    // Merge, in file order, into the plain entries.
+/// Merge what dotenvy read into the plain entries, in file order; its errors become problems.
+fn merge_others(
+    text: &str,
+    parsed: &mut Parsed<'_>,
+    others: &[(usize, LogicalLine)],
+    read: Vec<Read>,
+    keep: &impl Fn(&str) -> bool,
+) {
     let plain = std::mem::take(&mut parsed.entries);
     let mut plain = plain.into_iter();
     let mut taken = 0;
-    for ((at, l), item) in others.iter().zip(read_others) {
+    for ((at, l), item) in others.iter().zip(read) {
         parsed.entries.extend(plain.by_ref().take(at - taken));
         taken = *at;
         match item {
@@ -176,7 +208,6 @@ fn parse_lines(text: &str, keep: impl Fn(&str) -> bool, keep_all: bool) -> Parse
         }
     }
     parsed.entries.extend(plain);
-    parsed
 }
 
 /// Every name a line may expand: `${NAME}` and `$NAME` (dotenvy: letters and digits only).
@@ -209,7 +240,7 @@ fn describe_problem(text: &str, line: &LogicalLine) -> String {
     let t = text[line.parsed.clone()].trim();
     let mut rest = t;
     let key_len = |s: &str| {
-        s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        s.find(|c: char| !crate::charset::is_key_char(c))
             .unwrap_or(s.len())
     };
     if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {

@@ -547,3 +547,78 @@ fn the_flake_lock_pins_every_input_to_a_revision_and_hash() {
     assert_eq!(root_inputs["nixpkgs"], "nixpkgs");
     assert_eq!(root_inputs["flake-utils"], "flake-utils");
 }
+
+/// The README Quickstart's first command as a new user runs it, after its
+/// `cargo build --release`: in a checkout whose target/release holds the tools this test run
+/// built, with pip pointed at local wheels and no Ollama running.
+#[test]
+fn the_readme_quickstart_runs_the_example_project_and_says_how_to_start_ollama() {
+    let root = e2e::workspace_root();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let build = "cargo build --release && ";
+    let command = readme
+        .lines()
+        .find_map(|l| l.strip_prefix(build))
+        .unwrap_or_else(|| panic!("no Quickstart command in the README"));
+    let checkout = TestDir::new();
+    let link = |target: &Path, name: &str| {
+        std::os::unix::fs::symlink(target, checkout.path().join(name))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    link(&root.join("examples"), "examples");
+    fs::create_dir(checkout.path().join("target")).unwrap_or_else(|e| panic!("{e}"));
+    link(e2e::bin_dir(), "target/release");
+    let python = logging_python3(&checkout);
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(command).current_dir(checkout.path());
+    cmd.env(
+        "PATH",
+        format!(
+            "{}:{}",
+            python.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    )
+    .env("PIP_NO_INDEX", "1")
+    .env("PIP_FIND_LINKS", e2e::python::dotenv_wheels());
+    for var in [
+        "OLLAMA_HOST",
+        "OLLAMA_API_URL",
+        "OLLAMA_MODEL",
+        "PYTHONPATH",
+        "MAKEFLAGS",
+        "VIRTUAL_ENV",
+    ] {
+        cmd.env_remove(var);
+    }
+    let out = run_command(&mut cmd, None);
+    // Every step ran; the last (make ask) found no Ollama and said how to start one.
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .contains("connection refused (is the server running? try: ollama serve)"),
+        "{}",
+        out.stderr
+    );
+    let json = out.stdout.find('{').map_or("", |i| &out.stdout[i..]);
+    let json = &json[..json.rfind('}').map_or(0, |i| i + 1)];
+    let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    assert_eq!(v["dotenv"]["OLLAMA_MODEL"], "llama3.1");
+    assert_eq!(v["dotenv"]["EXAMPLE_API_TOKEN"], sha256("my-secret-token"));
+    assert_eq!(v["environ"]["EXAMPLE_API_TOKEN"], sha256("my-secret-token"));
+    assert!(
+        v["venv"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("/.nix-venv")),
+        "{v}"
+    );
+    assert!(!out.stdout.contains("my-secret-token") && !out.stderr.contains("my-secret-token"));
+    // The caller's folder is left alone.
+    let mut names: Vec<String> = fs::read_dir(checkout.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["examples", "fakebin", "python-calls.log", "target"]);
+}
