@@ -28,3 +28,34 @@ pub fn make_wheel_requiring(dir: &Path, name: &str, version: &str, requires: &[&
         .unwrap_or_else(|e| panic!("python3: {e}"));
     assert!(status.success(), "building the test wheel failed");
 }
+
+/// A real pip wheel from this machine's Python (Debian keeps it in /usr/share/python-wheels,
+/// CPython in ensurepip's `_bundled` folder), so that uv can put pip into a test venv offline.
+pub fn pip_wheel() -> &'static Path {
+    static WHEEL: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    WHEEL.get_or_init(|| {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import ensurepip, os; print(os.path.dirname(ensurepip.__file__))",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("python3: {e}"));
+        let ensurepip = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let folders = [
+            Path::new("/usr/share/python-wheels").to_path_buf(),
+            Path::new(&ensurepip).join("_bundled"),
+        ];
+        folders
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flat_map(|entries| entries.flatten())
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("pip-") && n.ends_with(".whl"))
+            })
+            .unwrap_or_else(|| panic!("no pip wheel in {folders:?}"))
+    })
+}

@@ -1,5 +1,11 @@
-//! venv-bootstrap, end to end, with the machine's real Python and pip, installing wheels from a
-//! local folder (`--offline --find-links`), so no index is needed.
+//! venv-bootstrap, end to end, with the machine's real Python, pip and uv, installing wheels
+//! from a local folder (`--offline --find-links`), so no index is needed.
+//!
+//! Tests of what venv-bootstrap itself decides (stamps, rebuilds, locks, removal, activation)
+//! build their venvs with uv, which does in a tenth of a second what pip's ensurepip does in
+//! two (pip is still put into each venv, from a real pip wheel). Tests of the pip path, the
+//! default without uv, use pip: the first build, a failing install, hand installs, a build
+//! killed midway, the online timeout.
 
 use e2e::{run_command, Output, TestDir};
 use pretty_assertions::assert_eq;
@@ -9,30 +15,61 @@ use std::path::{Path, PathBuf};
 /// The Python the tests build venvs from (Debian's; `.ci/run` installs python3-venv).
 const PYTHON: &str = "/usr/bin/python3";
 
-/// A project folder with a wheel dir holding tinypkg 1.0 and 2.0.
+/// A project folder with a wheel dir holding tinypkg 1.0 and 2.0, extrapkg 0.1, and pip.
 fn project() -> TestDir {
     let dir = TestDir::new();
-    e2e::wheels::make_wheel(&dir.path().join("wheels"), "tinypkg", "1.0");
-    e2e::wheels::make_wheel(&dir.path().join("wheels"), "tinypkg", "2.0");
-    e2e::wheels::make_wheel(&dir.path().join("wheels"), "extrapkg", "0.1");
+    let wheels = dir.path().join("wheels");
+    e2e::wheels::make_wheel(&wheels, "tinypkg", "1.0");
+    e2e::wheels::make_wheel(&wheels, "tinypkg", "2.0");
+    e2e::wheels::make_wheel(&wheels, "extrapkg", "0.1");
+    let pip = e2e::wheels::pip_wheel();
+    let name = pip
+        .file_name()
+        .unwrap_or_else(|| panic!("{}", pip.display()));
+    fs::copy(pip, wheels.join(name)).unwrap_or_else(|e| panic!("{e}"));
     dir
 }
 
+/// The installer a test's venv-bootstrap runs.
+#[derive(Clone, Copy)]
+enum Installer {
+    Pip,
+    Uv,
+}
+
 /// venv-bootstrap with the tests' usual options, and no PIP_*/PYTHONPATH from the caller.
-fn vb_command(dir: &TestDir, python: &str) -> std::process::Command {
+fn vb_command_with(dir: &TestDir, python: &str, installer: Installer) -> std::process::Command {
     let mut cmd = dir.command("venv-bootstrap");
-    cmd.args([
-        "--python",
-        python,
-        "--no-upgrade-pip",
+    cmd.args(["--python", python, "--no-upgrade-pip"]).args([
         "--offline",
         "--find-links",
         "wheels",
-        "--installer",
-        "pip",
     ]);
+    match installer {
+        Installer::Pip => cmd.args(["--installer", "pip"]),
+        Installer::Uv => cmd
+            .args(["--installer", "uv"])
+            .env("PATH", path_with_uv())
+            .env("UV_CACHE_DIR", dir.path().join("uv-cache")),
+    };
     cmd.env_remove("PYTHONPATH").env_remove("PIP_FIND_LINKS");
     cmd
+}
+
+/// PATH with the tests' uv first.
+fn path_with_uv() -> String {
+    let uv = e2e::python::uv();
+    let dir = uv.parent().unwrap_or_else(|| panic!("uv has no folder"));
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// venv-bootstrap for a test of its own decisions: uv builds the venv.
+fn vb_command(dir: &TestDir, python: &str) -> std::process::Command {
+    vb_command_with(dir, python, Installer::Uv)
 }
 
 fn vb_with(dir: &TestDir, python: &str, args: &[&str]) -> Output {
@@ -41,6 +78,14 @@ fn vb_with(dir: &TestDir, python: &str, args: &[&str]) -> Output {
 
 fn vb(dir: &TestDir, args: &[&str]) -> Output {
     vb_with(dir, PYTHON, args)
+}
+
+/// venv-bootstrap for a test of the pip path.
+fn vb_pip(dir: &TestDir, args: &[&str]) -> Output {
+    run_command(
+        vb_command_with(dir, PYTHON, Installer::Pip).args(args),
+        None,
+    )
 }
 
 fn stamp(dir: &TestDir) -> String {
@@ -75,7 +120,7 @@ const SHOW: &[&str] = &[
 fn first_build_installs_the_requirements_and_runs_the_command_inside() {
     let dir = project();
     dir.write("requirements.txt", "tinypkg==1.0\n");
-    let out = vb(&dir, SHOW);
+    let out = vb_pip(&dir, SHOW);
     out.assert_success();
     let venv = dir.path().join(".nix-venv");
     assert_eq!(out.stdout, format!("1.0 {}\n", venv.display()));
@@ -135,11 +180,11 @@ fn installed(dir: &TestDir) -> Vec<String> {
 fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
     let dir = project();
     dir.write("requirements.txt", "tinypkg==1.0\n");
-    assert_eq!(vb(&dir, &[]).code, Some(0));
+    assert_eq!(vb_pip(&dir, &[]).code, Some(0));
     // The user installs something by hand; warm starts must leave it alone.
     pip_by_hand(&dir, "extrapkg");
     dir.write("requirements.txt", "tinypkg==2.0\n");
-    let out = vb(&dir, SHOW);
+    let out = vb_pip(&dir, SHOW);
     out.assert_success();
     assert!(out.stdout.starts_with("2.0 "), "{}", out.stdout);
     assert!(
@@ -148,7 +193,7 @@ fn a_changed_requirements_file_reinstalls_and_hand_installed_packages_stay() {
         out.stderr
     );
     assert!(!out.stderr.contains("removing"), "{}", out.stderr);
-    let out = vb(
+    let out = vb_pip(
         &dir,
         &[
             "--",
@@ -329,7 +374,7 @@ fn a_venv_killed_mid_creation_is_rebuilt() {
     for delay_ms in [150u64, 600, 1500] {
         let _ = fs::remove_dir_all(dir.path().join(".nix-venv"));
         // In its own process group, killed as a whole, as Ctrl-C or a closed terminal does.
-        let mut cmd = vb_command(&dir, PYTHON);
+        let mut cmd = vb_command_with(&dir, PYTHON, Installer::Pip);
         std::os::unix::process::CommandExt::process_group(cmd.arg("-q"), 0);
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
@@ -340,7 +385,7 @@ fn a_venv_killed_mid_creation_is_rebuilt() {
         let _ = child.wait();
         // Whatever the kill left (nothing, a bare folder, a venv without pip or without
         // stamp), the next start ends with a working venv.
-        let out = vb(&dir, SHOW);
+        let out = vb_pip(&dir, SHOW);
         assert_eq!(
             out.code,
             Some(0),
@@ -348,7 +393,7 @@ fn a_venv_killed_mid_creation_is_rebuilt() {
             out.stderr
         );
         assert!(out.stdout.starts_with("1.0 "), "{}", out.stdout);
-        assert_eq!(vb(&dir, &["--check"]).code, Some(0));
+        assert_eq!(vb_pip(&dir, &["--check"]).code, Some(0));
     }
 }
 
@@ -384,7 +429,7 @@ fn two_concurrent_starts_leave_one_good_venv() {
 fn a_failing_install_exits_non_zero_runs_nothing_and_is_retried() {
     let dir = project();
     dir.write("requirements.txt", "tinypkg==9.9\n");
-    let out = vb(&dir, &["--", "touch", "ran"]);
+    let out = vb_pip(&dir, &["--", "touch", "ran"]);
     assert_eq!(out.code, Some(4), "{}", out.stderr);
     assert!(
         out.stderr.contains("pip install failed (exit status: 1)"),
@@ -396,9 +441,9 @@ fn a_failing_install_exits_non_zero_runs_nothing_and_is_retried() {
         !stamp(&dir).contains("tinypkg==9.9"),
         "no stamp claims the failed inputs"
     );
-    assert_eq!(vb(&dir, &["--check"]).code, Some(1));
+    assert_eq!(vb_pip(&dir, &["--check"]).code, Some(1));
     // Retried next time, in the same venv (not rebuilt); --on-error warn still runs COMMAND.
-    let out = vb(&dir, &["-q", "--on-error", "warn", "--", "touch", "ran"]);
+    let out = vb_pip(&dir, &["-q", "--on-error", "warn", "--", "touch", "ran"]);
     out.assert_success();
     assert!(
         !out.stderr.contains("creating") && !out.stderr.contains("rebuilding"),
@@ -417,7 +462,7 @@ fn a_failing_install_exits_non_zero_runs_nothing_and_is_retried() {
     );
     assert!(dir.path().join("ran").exists());
     dir.write("requirements.txt", "tinypkg==1.0\n");
-    assert!(vb(&dir, SHOW).stdout.starts_with("1.0 "));
+    assert!(vb_pip(&dir, SHOW).stdout.starts_with("1.0 "));
 }
 
 #[test]
