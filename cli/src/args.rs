@@ -2,9 +2,12 @@
 //! `--version` print to stdout and exit 0, and an argument error reads `TOOL: error: ...`
 //! (with clap's tip and usage) on stderr, exit 2, like the tools' own errors.
 
+use crate::generate::{self, Generate};
 use crate::page::Page;
+use crate::Failure;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
+use std::process::ExitCode;
 
 /// Exit status of an argument error.
 pub const USAGE: i32 = 2;
@@ -13,6 +16,24 @@ pub const USAGE: i32 = 2;
 /// completions are made from.
 pub fn command<C: CommandFactory>(page: &Page) -> clap::Command {
     page.apply(C::command())
+}
+
+/// A tool's whole `main`: parse the arguments into `C` (with `page`), print what `--generate`
+/// asks for (`generate` reads that flag), or `run` and report its failure as `TOOL: message`
+/// with its exit code.
+pub fn main<C: CommandFactory + FromArgMatches>(
+    page: &Page,
+    generate: impl Fn(&C) -> Option<Generate>,
+    run: impl FnOnce(C) -> Result<u8, Failure>,
+) -> ExitCode {
+    let cli: C = parse(page);
+    if let Some(kind) = generate(&cli) {
+        return generate::print(kind, command::<C>(page), page);
+    }
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => f.report(C::command().get_name()),
+    }
 }
 
 /// Parse this process's arguments into `C`, or exit (0 after `--help`/`--version`, 2 on an

@@ -182,9 +182,8 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
         return Err("the byte-order mark would change".into());
     }
     let old_body = read::without_bom(old);
-    let new_body = read::without_bom(new);
     let before = read::parse_text(old_body);
-    let after = read::parse_text(new_body);
+    let after = read::parse_text(read::without_bom(new));
     if before.problems.len() != after.problems.len() {
         return Err(format!(
             "{} rejected lines before the edit, {} after",
@@ -192,20 +191,55 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
             after.problems.len()
         ));
     }
-    let expands: std::collections::HashSet<usize> = if old_body.contains('$') {
-        lines::iter(old_body)
-            .filter(|l| old_body[l.span.clone()].contains('$'))
-            .map(|l| l.line)
-            .collect()
-    } else {
-        Default::default()
-    };
+    let expands = lines_that_expand(old_body);
     let last = |key: &str| expect.iter().rev().find(|e| e.key == key);
-    // The new entries, in order, against what each should be: `value` None where any value
-    // will do (a line that expands `$` may expand a changed key).
-    let mut got = after.entries.iter();
-    let mut next_is = |key: &str, value: Option<&str>| -> Result<(), String> {
-        let Some(g) = got.next() else {
+    let mut got = Expected {
+        entries: after.entries.iter(),
+    };
+    for e in &before.entries {
+        match last(&e.key) {
+            Some(Expect { value: Some(v), .. }) => got.next_is(&e.key, Some(v))?,
+            Some(Expect { value: None, .. }) => {}
+            // A line that expands `$` may expand a changed key: any value will do.
+            None if expands.contains(&e.line) => got.next_is(&e.key, None)?,
+            None => got.next_is(&e.key, Some(&e.value))?,
+        }
+    }
+    // New keys follow, in the order first named.
+    let mut seen: Vec<&str> = Vec::new();
+    for x in expect {
+        if seen.contains(&x.key) || before.entries.iter().any(|e| e.key == x.key) {
+            continue;
+        }
+        seen.push(x.key);
+        if let Some(Expect { value: Some(v), .. }) = last(x.key) {
+            got.next_is(x.key, Some(v))?;
+        }
+    }
+    got.end()?;
+    Ok(before.problems)
+}
+
+/// The numbers of the lines of `body` that hold a `$` (and so may expand another key).
+fn lines_that_expand(body: &str) -> std::collections::HashSet<usize> {
+    if !body.contains('$') {
+        return Default::default();
+    }
+    lines::iter(body)
+        .filter(|l| body[l.span.clone()].contains('$'))
+        .map(|l| l.line)
+        .collect()
+}
+
+/// The new text's entries, taken in order and checked against what each should be.
+struct Expected<'a, 't> {
+    entries: std::slice::Iter<'a, read::Entry<'t>>,
+}
+
+impl Expected<'_, '_> {
+    /// The next entry is `key`, reading `value` (any value when `None`).
+    fn next_is(&mut self, key: &str, value: Option<&str>) -> Result<(), String> {
+        let Some(g) = self.entries.next() else {
             return Err(format!("{key} is missing from the new text"));
         };
         if g.key != key {
@@ -218,33 +252,18 @@ pub fn verify(old: &str, new: &str, expect: &[Expect]) -> Result<Vec<read::Probl
             ));
         }
         Ok(())
-    };
-    for e in &before.entries {
-        match last(&e.key) {
-            Some(Expect { value: Some(v), .. }) => next_is(&e.key, Some(v))?,
-            Some(Expect { value: None, .. }) => {}
-            None if expands.contains(&e.line) => next_is(&e.key, None)?,
-            None => next_is(&e.key, Some(&e.value))?,
+    }
+
+    /// No entry is left over.
+    fn end(&mut self) -> Result<(), String> {
+        match self.entries.next() {
+            Some(extra) => Err(format!(
+                "line {}: {} was not expected",
+                extra.line, extra.key
+            )),
+            None => Ok(()),
         }
     }
-    // New keys follow, in the order first named.
-    let mut seen: Vec<&str> = Vec::new();
-    for x in expect {
-        if seen.contains(&x.key) || before.entries.iter().any(|e| e.key == x.key) {
-            continue;
-        }
-        seen.push(x.key);
-        if let Some(Expect { value: Some(v), .. }) = last(x.key) {
-            next_is(x.key, Some(v))?;
-        }
-    }
-    if let Some(extra) = got.next() {
-        return Err(format!(
-            "line {}: {} was not expected",
-            extra.line, extra.key
-        ));
-    }
-    Ok(before.problems)
 }
 
 /// What one scan of a body finds for an edit.

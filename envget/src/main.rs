@@ -9,19 +9,12 @@ mod load;
 mod output;
 
 use cli::{Cli, PAGE};
-use envtools_cli::{args, generate, Failure};
+use envtools_cli::{args, Failure};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli: Cli = args::parse(&PAGE);
-    if let Some(kind) = cli.generate {
-        return generate::print(kind, args::command::<Cli>(&PAGE), &PAGE);
-    }
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(f) => f.report("envget"),
-    }
+    args::main(&PAGE, |cli: &Cli| cli.generate, run)
 }
 
 fn run(mut cli: Cli) -> Result<u8, Failure> {

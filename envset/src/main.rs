@@ -10,18 +10,15 @@ mod prompt;
 mod update;
 
 use cli::{Cli, PAGE};
-use envtools_cli::{args, generate, Context, Failure};
+use envtools_cli::{args, Context, Failure};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli: Cli = args::parse(&PAGE);
-    if let Some(kind) = cli.generate {
-        return generate::print(kind, args::command::<Cli>(&PAGE), &PAGE);
-    }
-    match run(&cli) {
-        Ok(()) => ExitCode::from(exit_codes::SUCCESS),
-        Err(f) => f.report("envset"),
-    }
+    args::main(
+        &PAGE,
+        |cli: &Cli| cli.generate,
+        |cli| run(&cli).map(|()| exit_codes::SUCCESS),
+    )
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {

@@ -40,21 +40,7 @@ pub fn apply(
         )
     })?;
     let body = envfile::read::without_bom(old_text);
-    let unsets: Vec<&str> = changes
-        .iter()
-        .filter(|c| matches!(c, Change::Unset { .. }))
-        .map(Change::key)
-        .collect();
-    let absent = if unsets.is_empty() {
-        Vec::new()
-    } else {
-        let parsed = envfile::read::parse_text_for(body, |k| unsets.contains(&k));
-        unsets
-            .iter()
-            .filter(|k| parsed.get(k).is_none())
-            .map(|k| k.to_string())
-            .collect()
-    };
+    let absent = absent_keys(body, changes);
     let new_text = edit::apply_checked(old_text, changes)
         .map_err(|why| Failure::new(exit_codes::ERROR, format!("{name}:{why}; nothing written")))?;
     if new_text == old_text {
@@ -78,6 +64,24 @@ pub fn apply(
         .replace(new_text.as_bytes())
         .context(exit_codes::ERROR, || cannot("write"))?;
     Ok(Outcome { created, absent })
+}
+
+/// The keys `changes` removes that `body` does not set.
+fn absent_keys(body: &str, changes: &[Change]) -> Vec<String> {
+    let unsets: Vec<&str> = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Unset { .. }))
+        .map(Change::key)
+        .collect();
+    if unsets.is_empty() {
+        return Vec::new();
+    }
+    let parsed = envfile::read::parse_text_for(body, |k| unsets.contains(&k));
+    unsets
+        .iter()
+        .filter(|k| parsed.get(k).is_none())
+        .map(|k| k.to_string())
+        .collect()
 }
 
 /// Lines the parser rejects are kept as they are, and said so.

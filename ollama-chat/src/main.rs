@@ -13,21 +13,18 @@ mod wire;
 use api::Message;
 use cli::{Cli, PAGE};
 use config::{Api, Config};
-use envtools_cli::{args, generate, Failure};
+use envtools_cli::{args, Failure};
 use serde_json::Value;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli: Cli = args::parse(&PAGE);
-    if let Some(kind) = cli.generate {
-        return generate::print(kind, args::command::<Cli>(&PAGE), &PAGE);
-    }
-    match run(&cli) {
-        Ok(()) => ExitCode::from(exit_codes::SUCCESS),
-        Err(f) => f.report("ollama-chat"),
-    }
+    args::main(
+        &PAGE,
+        |cli: &Cli| cli.generate,
+        |cli| run(&cli).map(|()| exit_codes::SUCCESS),
+    )
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {

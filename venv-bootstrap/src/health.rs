@@ -25,27 +25,8 @@ pub enum State {
 
 /// Assess `venv` against the requested Python and the rendered inputs.
 pub fn assess(venv: &Path, python: &Python, inputs: &[u8], force: bool) -> State {
-    let name = venv.display();
-    match fs::symlink_metadata(venv) {
-        Err(_) => return State::Missing,
-        Ok(m) if !m.is_dir() => {
-            return State::NotAVenv(format!("{name} exists and is not a folder"))
-        }
-        Ok(_) => {}
-    }
-    if venv.join(crate::stamp::BUILDING).exists() {
-        return State::Rebuild("an earlier build was interrupted".into());
-    }
-    if !venv.join("pyvenv.cfg").is_file() {
-        let empty = fs::read_dir(venv)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if empty {
-            return State::Missing;
-        }
-        return State::NotAVenv(format!(
-            "{name} exists and is not a venv (no pyvenv.cfg); not touching it"
-        ));
+    if let Some(state) = assess_folder(venv) {
+        return state;
     }
     if force {
         return State::Rebuild("--force".into());
@@ -56,27 +37,8 @@ pub fn assess(venv: &Path, python: &Python, inputs: &[u8], force: bool) -> State
                 .into(),
         );
     };
-    let link = venv.join("bin").join("python");
-    match fs::canonicalize(&link) {
-        Err(_) => {
-            let target = fs::read_link(&link)
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            return State::Rebuild(format!(
-                "its interpreter {target} no longer exists (removed, or garbage-collected by Nix?)"
-            ));
-        }
-        Ok(p) if p.to_string_lossy() != stamp.python.interpreter => {
-            return State::Rebuild(format!("its interpreter is now {}", p.display()));
-        }
-        Ok(_) => {}
-    }
-    if stamp.python.path != python.path.to_string_lossy() {
-        return State::Rebuild(format!(
-            "it was built from {}, not {}",
-            stamp.python.path,
-            python.path.display()
-        ));
+    if let Some(why) = interpreter_problem(venv, &stamp, python) {
+        return State::Rebuild(why);
     }
     if stamp.python.identity != python.identity {
         return State::PythonChanged(stamp);
@@ -85,6 +47,63 @@ pub fn assess(venv: &Path, python: &Python, inputs: &[u8], force: bool) -> State
         return State::NeedsInstall;
     }
     State::UpToDate
+}
+
+/// What the folder itself says, before its stamp is read: missing, not a venv, or a build
+/// that was interrupted. `None`: a venv folder.
+fn assess_folder(venv: &Path) -> Option<State> {
+    let name = venv.display();
+    match fs::symlink_metadata(venv) {
+        Err(_) => return Some(State::Missing),
+        Ok(m) if !m.is_dir() => {
+            return Some(State::NotAVenv(format!(
+                "{name} exists and is not a folder"
+            )))
+        }
+        Ok(_) => {}
+    }
+    if venv.join(crate::stamp::BUILDING).exists() {
+        return Some(State::Rebuild("an earlier build was interrupted".into()));
+    }
+    if venv.join("pyvenv.cfg").is_file() {
+        return None;
+    }
+    let empty = fs::read_dir(venv)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    Some(if empty {
+        State::Missing
+    } else {
+        State::NotAVenv(format!(
+            "{name} exists and is not a venv (no pyvenv.cfg); not touching it"
+        ))
+    })
+}
+
+/// Why the venv's interpreter is not the one it was built from, or not the one asked for.
+fn interpreter_problem(venv: &Path, stamp: &Stamp, python: &Python) -> Option<String> {
+    let link = venv.join("bin").join("python");
+    match fs::canonicalize(&link) {
+        Err(_) => {
+            let target = fs::read_link(&link)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Some(format!(
+                "its interpreter {target} no longer exists (removed, or garbage-collected by Nix?)"
+            ));
+        }
+        Ok(p) if p.to_string_lossy() != stamp.python.interpreter => {
+            return Some(format!("its interpreter is now {}", p.display()));
+        }
+        Ok(_) => {}
+    }
+    (stamp.python.path != python.path.to_string_lossy()).then(|| {
+        format!(
+            "it was built from {}, not {}",
+            stamp.python.path,
+            python.path.display()
+        )
+    })
 }
 
 /// `--check`: exit 0 when the venv is up to date, 1 (and why, unless `quiet`) when not.

@@ -14,18 +14,11 @@ mod stamp;
 mod venv;
 
 use cli::{Cli, OnError, PAGE};
-use envtools_cli::{args, generate, Failure};
+use envtools_cli::{args, Failure};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli: Cli = args::parse(&PAGE);
-    if let Some(kind) = cli.generate {
-        return generate::print(kind, args::command::<Cli>(&PAGE), &PAGE);
-    }
-    match run(&cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(f) => f.report("venv-bootstrap"),
-    }
+    args::main(&PAGE, |cli: &Cli| cli.generate, |cli| run(&cli))
 }
 
 fn run(cli: &Cli) -> Result<u8, Failure> {
