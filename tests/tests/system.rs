@@ -560,14 +560,9 @@ fn the_readme_quickstart_runs_the_example_project_and_says_how_to_start_ollama()
         .lines()
         .find_map(|l| l.strip_prefix(build))
         .unwrap_or_else(|| panic!("no Quickstart command in the README"));
-    let checkout = TestDir::new();
-    let link = |target: &Path, name: &str| {
-        std::os::unix::fs::symlink(target, checkout.path().join(name))
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
-    link(&root.join("examples"), "examples");
-    fs::create_dir(checkout.path().join("target")).unwrap_or_else(|e| panic!("{e}"));
-    link(e2e::bin_dir(), "target/release");
+    let checkout = checkout_with_release_binaries();
+    std::os::unix::fs::symlink(root.join("examples"), checkout.path().join("examples"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let python = logging_python3(&checkout);
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(command).current_dir(checkout.path());
@@ -621,4 +616,83 @@ fn the_readme_quickstart_runs_the_example_project_and_says_how_to_start_ollama()
         .collect();
     names.sort();
     assert_eq!(names, ["examples", "fakebin", "python-calls.log", "target"]);
+}
+
+/// The fenced block of the README that follows the line `after` (its first line `fence`).
+fn readme_block(after: &str, fence: &str) -> String {
+    let readme = fs::read_to_string(e2e::workspace_root().join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rest = readme
+        .split_once(after)
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("README: no {after:?}"));
+    let body = rest
+        .split_once(&format!("{fence}\n"))
+        .and_then(|(_, r)| r.split_once("\n```\n"))
+        .map(|(b, _)| b)
+        .unwrap_or_else(|| panic!("README: no {fence} block after {after:?}"));
+    format!("{body}\n")
+}
+
+/// A folder laid out as a checkout after `cargo build --release`: `target/release` holds the
+/// tools this test run built.
+fn checkout_with_release_binaries() -> TestDir {
+    let dir = TestDir::new();
+    fs::create_dir(dir.path().join("target")).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(e2e::bin_dir(), dir.path().join("target/release"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn the_readme_install_snippet_works_on_a_fresh_home() {
+    let checkout = checkout_with_release_binaries();
+    let home = TestDir::new();
+    let snippet = readme_block("**Man pages and completions without Nix**", "```sh");
+    let mut cmd = Command::new("bash");
+    cmd.args(["-e", "-c", &snippet])
+        .current_dir(checkout.path())
+        .env("HOME", home.path());
+    run_command(&mut cmd, None).assert_success();
+    for (path, start) in [
+        (".local/share/man/man1/envget.1", ".ie \\n(.g"),
+        (
+            ".local/share/bash-completion/completions/venv-bootstrap",
+            "_venv__bootstrap()",
+        ),
+        (".zfunc/_envset", "#compdef envset"),
+        (
+            ".config/fish/completions/ollama-chat.fish",
+            "complete -c ollama-chat",
+        ),
+    ] {
+        let text = fs::read_to_string(home.path().join(path)).unwrap_or_default();
+        assert!(
+            text.starts_with(start),
+            "{path}: {}",
+            &text[..text.len().min(60)]
+        );
+    }
+}
+
+#[test]
+fn the_readme_makefile_snippet_gives_the_model_without_stray_spaces() {
+    let dir = TestDir::new();
+    let snippet = readme_block("In a Makefile:", "```make");
+    dir.write(
+        "Makefile",
+        format!("{snippet}\nshow:\n\t@printf '[%s]' '$(MODEL)'\n"),
+    );
+    let make = |dir: &TestDir| {
+        let mut cmd = Command::new("make");
+        cmd.args(["--no-print-directory", "show"])
+            .current_dir(dir.path())
+            .env("PATH", path_with(Path::new("/nonexistent")))
+            .env_remove("MODEL")
+            .env_remove("MAKEFLAGS");
+        run_command(&mut cmd, None)
+    };
+    make(&dir).assert_output(0, "[llama3.1]", "");
+    dir.write(".env", "OLLAMA_MODEL=qwen3\n");
+    make(&dir).assert_output(0, "[qwen3]", "");
 }
