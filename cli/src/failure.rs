@@ -90,6 +90,19 @@ impl<T> Context<T> for io::Result<T> {
     }
 }
 
+/// Turn any error that already says everything (a path, what failed, why) into a [`Failure`]
+/// with an exit code: `locked.replace(text).failure(exit_codes::ERROR)?`.
+pub trait IntoFailure<T> {
+    /// On error: a [`Failure`] with `code` and the error's own message.
+    fn failure(self, code: u8) -> Result<T, Failure>;
+}
+
+impl<T, E: fmt::Display> IntoFailure<T> for Result<T, E> {
+    fn failure(self, code: u8) -> Result<T, Failure> {
+        self.map_err(|e| Failure::new(code, e.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,5 +23,5 @@ pub mod path;
 pub mod shell;
 pub mod warn;
 
-pub use failure::{Context, Failure};
+pub use failure::{Context, Failure, IntoFailure};
 pub use page::Page;

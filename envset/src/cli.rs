@@ -117,6 +117,14 @@ pub struct Cli {
     #[arg(long, help_heading = "Writing")]
     pub unportable: bool,
 
+    /// Rewrite FILE even when it belongs to another user or group (it then becomes yours)
+    #[arg(long, help_heading = "Writing")]
+    pub allow_owner_change: bool,
+
+    /// Give up (exit 2, nothing written) when another process holds the lock this long
+    #[arg(long, value_name = "SECS", value_parser = seconds, help_heading = "Writing")]
+    pub lock_timeout: Option<f64>,
+
     /// If FILE is in a git work tree and not ignored, add it (and its lock) to .gitignore
     #[arg(long, help_heading = "Writing")]
     pub gitignore: bool,
@@ -146,4 +154,12 @@ pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
         return usage("--stdin-all reads the value of exactly one KEY");
     }
     Ok(())
+}
+
+/// A number of seconds: finite, not negative.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err("a number of seconds, such as 5 or 0.5".into()),
+    }
 }

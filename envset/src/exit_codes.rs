@@ -5,7 +5,8 @@ pub const SUCCESS: u8 = 0;
 /// Refused, file untouched: a bad key name, a value no encoding carries, no answer given,
 /// answers that did not match.
 pub const REFUSED: u8 = 1;
-/// Bad usage, or the file cannot be read, parsed as UTF-8, locked or written; file untouched.
+/// Bad usage, or the file cannot be read, parsed as UTF-8, locked or written, is not a regular
+/// file, would change owner, or the lock wait timed out; file untouched.
 pub const ERROR: u8 = 2;
 /// The new content did not read back as intended, so nothing was written (a bug: report it).
 pub const INTERNAL: u8 = 70;

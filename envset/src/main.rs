@@ -29,7 +29,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     if plan.changes.is_empty() {
         return Ok(());
     }
-    let outcome = update::apply(&real, &name, &plan.changes, &plan.expectations())?;
+    let rules = update::Rules {
+        lock_timeout: cli.lock_timeout.map(std::time::Duration::from_secs_f64),
+        allow_owner_change: cli.allow_owner_change,
+    };
+    let outcome = update::apply(&real, &name, &plan.changes, &plan.expectations(), &rules)?;
     for key in &outcome.absent {
         eprintln!("envset: {key} is not set in {name}; nothing to remove");
     }

@@ -9,7 +9,7 @@ use crate::prompt::{Answer, Answers, Question};
 use envfile::edit::{Change, Expect};
 use envfile::encode::{self, Unportable};
 use envfile::Parsed;
-use envtools_cli::{Context, Failure};
+use envtools_cli::{Context, Failure, IntoFailure};
 use std::path::Path;
 
 /// The changes to make, and what each key must read back as.
@@ -65,7 +65,7 @@ pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Plan, Failure> {
     let needs_current =
         cli.from_example.is_some() || cli.if_unset || cli.args.iter().any(|a| !a.contains('='));
     let bytes = if needs_current {
-        read_current(real, name)?
+        read_current(real)?
     } else {
         Vec::new()
     };
@@ -85,11 +85,10 @@ pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Plan, Failure> {
     }
 }
 
-fn read_current(real: &Path, name: &str) -> Result<Vec<u8>, Failure> {
-    match std::fs::read(real) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        read => read.context(exit_codes::ERROR, || name),
-    }
+/// A first look at the file (a device or FIFO is refused, never read).
+fn read_current(real: &Path) -> Result<Vec<u8>, Failure> {
+    let bytes = envtools_store::read(real).failure(exit_codes::ERROR)?;
+    Ok(bytes.unwrap_or_default())
 }
 
 fn is_set(current: &Parsed, key: &str) -> bool {

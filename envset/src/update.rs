@@ -3,9 +3,10 @@
 
 use crate::exit_codes;
 use envfile::edit::{self, Change, Expect};
-use envtools_cli::{Context, Failure};
-use envtools_store::Locked;
+use envtools_cli::{Failure, IntoFailure};
+use envtools_store::{Locked, Wait};
 use std::path::Path;
+use std::time::Duration;
 
 /// What happened to the file.
 pub struct Outcome {
@@ -15,6 +16,14 @@ pub struct Outcome {
     pub absent: Vec<String>,
 }
 
+/// How the file may be written.
+pub struct Rules {
+    /// Give up waiting for the lock after this long.
+    pub lock_timeout: Option<Duration>,
+    /// Rewrite a file of another user or group, which then becomes ours.
+    pub allow_owner_change: bool,
+}
+
 /// Apply `changes` to the file at `real` (resolved through symlinks); `name` is how to call it
 /// in messages. `expect` says what each changed key must read back as.
 pub fn apply(
@@ -22,12 +31,22 @@ pub fn apply(
     name: &str,
     changes: &[Change],
     expect: &[Expect],
+    rules: &Rules,
 ) -> Result<Outcome, Failure> {
-    let cannot = |what: &str| format!("{name}: cannot {what}");
-    let locked = Locked::acquire(real).context(exit_codes::ERROR, || cannot("lock"))?;
-    let old = locked
-        .read()
-        .context(exit_codes::ERROR, || cannot("read"))?;
+    let announce = |lock: &Path| {
+        eprintln!(
+            "envset: waiting for the lock {} (another process is writing {name})",
+            lock.display()
+        )
+    };
+    let wait = Wait {
+        timeout: rules.lock_timeout,
+        announce: Some(&announce),
+    };
+    let locked = Locked::file(real, &wait)
+        .map_err(refused)?
+        .allowing_owner_change(rules.allow_owner_change);
+    let old = locked.read().failure(exit_codes::ERROR)?;
     let created = old.is_none();
     let old = old.unwrap_or_default();
     let old_text = std::str::from_utf8(&old).map_err(|_| {
@@ -60,10 +79,18 @@ pub fn apply(
         )
     })?;
     warn_rejected(name, &problems);
-    locked
-        .replace(new_text.as_bytes())
-        .context(exit_codes::ERROR, || cannot("write"))?;
+    locked.replace(new_text.as_bytes()).map_err(refused)?;
     Ok(Outcome { created, absent })
+}
+
+/// A store refusal as envset says it: with the way out where there is one.
+fn refused(e: envtools_store::Error) -> Failure {
+    let hint = match e {
+        envtools_store::Error::OwnerChange { .. } => "; --allow-owner-change does it anyway",
+        envtools_store::Error::LockTimeout { .. } => "; nothing written (raise --lock-timeout)",
+        _ => "",
+    };
+    Failure::new(exit_codes::ERROR, format!("{e}{hint}"))
 }
 
 /// The keys `changes` removes that `body` does not set.

@@ -3,8 +3,8 @@
 
 use crate::api::Message;
 use crate::exit_codes;
-use envtools_cli::{Context, Failure};
-use envtools_store::Locked;
+use envtools_cli::{Context, Failure, IntoFailure};
+use envtools_store::{Locked, Wait};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -49,12 +49,9 @@ pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
 pub fn save(path: &Path, messages: &[Message]) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(messages).unwrap_or_else(|_| "[]".into());
     text.push('\n');
-    let cannot = |what: &str| format!("{}: cannot {what}", path.display());
     let real = envtools_store::resolve(path).with_path(exit_codes::USAGE, path)?;
-    let locked = Locked::acquire(&real).context(exit_codes::USAGE, || cannot("lock"))?;
-    locked
-        .replace(text.as_bytes())
-        .context(exit_codes::USAGE, || cannot("write"))
+    let locked = Locked::file(&real, &Wait::default()).failure(exit_codes::USAGE)?;
+    locked.replace(text.as_bytes()).failure(exit_codes::USAGE)
 }
 
 /// Put `system` first, replacing a system message already there.

@@ -5,16 +5,32 @@
 //! uv's `uv-fs`). The replace is reachable only through [`Locked`], the lock guard, so no
 //! caller can forget the lock.
 //!
-//! A crash or `kill -9` at any instant leaves the old file or the new one, whole: the new
-//! content goes to a temp file in the same folder (mode already final), is fsynced, renamed
-//! over the file, and the folder is fsynced. A symlink stays a symlink (its target is
-//! replaced), the mode and, where the OS allows, the owner are kept, and a new file is 0600
-//! whatever the umask. An exclusive lock on a lock file beside the target serialises
-//! read-modify-write cycles, so parallel writers (`make -j`, two terminals) lose nothing.
+//! The rules, each for every path through the code:
+//! - Only regular files are written: a device, FIFO, socket or folder (after following
+//!   symlinks) is refused without being opened, so nothing blocks and nothing is replaced.
+//! - A crash or `kill -9` at any instant leaves the old file or the new one, whole: the new
+//!   content goes to a temp file in the same folder (mode already final), is fsynced, renamed
+//!   over the file, and the folder is fsynced.
+//! - A symlink stays a symlink (its target is replaced); the mode is kept; a new file is 0600
+//!   whatever the umask; owner and group are kept, and a rewrite that would change them (you
+//!   are not root and not the owner) is refused unless the caller allows it.
+//! - An exclusive lock on a lock file beside the target (opened without following symlinks,
+//!   and only if it is a regular file) serialises read-modify-write cycles, so parallel
+//!   writers lose nothing. Waiting for it can be announced and bounded.
+//! - Temp files have names only we make; a later writer removes, under the lock, those whose
+//!   writer process is gone (they may hold secrets).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+mod error;
+mod lock;
+mod owner;
+mod replace;
+mod temp;
+
+pub use error::Error;
+pub use lock::{lock_path, read, Locked, Wait};
+
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Mode of a file we create: readable by its owner only (it holds secrets).
@@ -40,6 +56,7 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
+/// The folder holding `real` and its file name.
 fn dir_and_name(real: &Path) -> io::Result<(PathBuf, String)> {
     let name = real
         .file_name()
@@ -51,192 +68,4 @@ fn dir_and_name(real: &Path) -> io::Result<(PathBuf, String)> {
         _ => PathBuf::from("."),
     };
     Ok((dir, name))
-}
-
-/// The lock file beside `real`: `.env` -> `.env.lock`, `prod.env` -> `.prod.env.lock`.
-pub fn lock_path(real: &Path) -> io::Result<PathBuf> {
-    let (dir, name) = dir_and_name(real)?;
-    let hidden = if name.starts_with('.') {
-        name
-    } else {
-        format!(".{name}")
-    };
-    Ok(dir.join(format!("{hidden}.lock")))
-}
-
-/// Temp files are `.<name>.tmp-<pid>-<n>` beside the target.
-fn temp_prefix(name: &str) -> String {
-    format!(".{}.tmp-", name.trim_start_matches('.'))
-}
-
-/// A file held under its exclusive lock; dropped, the lock is released.
-pub struct Locked {
-    real: PathBuf,
-    _lock: File,
-}
-
-impl Locked {
-    /// Take the lock for the file at `real` (already resolved), waiting for other writers.
-    pub fn acquire(real: &Path) -> io::Result<Locked> {
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(NEW_FILE_MODE)
-            .open(lock_path(real)?)?;
-        lock.lock()?;
-        Ok(Locked {
-            real: real.to_path_buf(),
-            _lock: lock,
-        })
-    }
-
-    /// The file's bytes, or `None` when it does not exist yet.
-    pub fn read(&self) -> io::Result<Option<Vec<u8>>> {
-        match fs::read(&self.real) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The locked path.
-    pub fn path(&self) -> &Path {
-        &self.real
-    }
-
-    /// Replace the file with `contents`, atomically and durably, keeping mode and owner.
-    pub fn replace(&self, contents: &[u8]) -> io::Result<()> {
-        replace_file(&self.real, contents)
-    }
-
-    /// When the locked path is a folder (a venv): replace its file `name` the same way. The
-    /// folder's lock is what keeps other writers of its files out.
-    pub fn replace_inside(&self, name: &str, contents: &[u8]) -> io::Result<()> {
-        replace_file(&self.real.join(name), contents)
-    }
-}
-
-/// Replace the file at `real` (already resolved) with `contents`: temp file with the final
-/// mode, fsync, rename, fsync of the folder. Mode and owner are kept; a new file is 0600.
-/// Reached only through a [`Locked`] guard, which keeps other writers out.
-fn replace_file(real: &Path, contents: &[u8]) -> io::Result<()> {
-    let (dir, name) = dir_and_name(real)?;
-    let existing = match fs::metadata(real) {
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let mode = existing
-        .as_ref()
-        .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
-    remove_stale_temps(&dir, &name);
-    let tmp = dir.join(format!(
-        "{}{}-{}",
-        temp_prefix(&name),
-        std::process::id(),
-        unique()
-    ));
-    let result = write_temp(&tmp, contents, mode, existing.as_ref())
-        .and_then(|()| fs::rename(&tmp, real))
-        .and_then(|()| File::open(&dir)?.sync_all());
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn write_temp(
-    tmp: &Path,
-    contents: &[u8],
-    mode: u32,
-    existing: Option<&fs::Metadata>,
-) -> io::Result<()> {
-    // Created with its final mode, so the content is never readable by others, even briefly.
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode & 0o700)
-        .open(tmp)?;
-    f.set_permissions(fs::Permissions::from_mode(mode))?;
-    if let Some(m) = existing {
-        // Keep the owner where allowed (root editing a user's file); otherwise it is ours.
-        let _ = std::os::unix::fs::fchown(&f, Some(m.uid()), Some(m.gid()));
-        f.set_permissions(fs::Permissions::from_mode(mode))?;
-    }
-    f.write_all(contents)?;
-    f.sync_all()
-}
-
-/// Temp files left by a writer that was killed: safe to remove because we hold the lock, and
-/// they would otherwise keep secrets on disk.
-fn remove_stale_temps(dir: &Path, name: &str) {
-    let prefix = temp_prefix(name);
-    if let Ok(entries) = fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(&prefix))
-            {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-    }
-}
-
-fn unique() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lock_names_are_hidden_and_beside_the_file() {
-        assert_eq!(
-            lock_path(Path::new("a/.env")).ok(),
-            Some(PathBuf::from("a/.env.lock"))
-        );
-        assert_eq!(
-            lock_path(Path::new("prod.env")).ok(),
-            Some(PathBuf::from("./.prod.env.lock"))
-        );
-    }
-
-    #[test]
-    fn resolve_follows_relative_and_dangling_links() {
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.env");
-        std::os::unix::fs::symlink("real.env", dir.path().join(".env")).unwrap();
-        assert_eq!(resolve(&dir.path().join(".env")).unwrap(), real);
-    }
-
-    #[test]
-    fn replace_keeps_mode_and_creates_0600() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join(".env");
-        let l = Locked::acquire(&p).unwrap();
-        l.replace(b"A=1\n").unwrap();
-        assert_eq!(
-            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
-        l.replace(b"A=2\n").unwrap();
-        assert_eq!(
-            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
-        assert_eq!(fs::read(&p).unwrap(), b"A=2\n");
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".tmp-"))
-            .collect();
-        assert!(leftovers.is_empty(), "{leftovers:?}");
-    }
 }

@@ -264,7 +264,7 @@ mod tests {
             },
             Ledger::default(),
         ] {
-            let lock = envtools_store::Locked::acquire(dir.path()).unwrap();
+            let lock = envtools_store::Locked::folder(dir.path(), &Default::default()).unwrap();
             lock.replace_inside(FILE_NAME, &l.render()).unwrap();
             assert_eq!(Ledger::read(dir.path()), l);
         }

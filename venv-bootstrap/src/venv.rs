@@ -9,8 +9,8 @@ use crate::install::{self, Installer};
 use crate::owned::{self, Ledger, Verdict};
 use crate::python::{self, Python};
 use crate::stamp::{self, PythonPart, Stamp};
-use envtools_cli::{Context, Failure};
-use envtools_store::Locked;
+use envtools_cli::{Failure, IntoFailure};
+use envtools_store::{Locked, Wait};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -56,9 +56,20 @@ pub fn ensure(spec: &Spec) -> Result<Ensured, Failure> {
     if let State::NotAVenv(why) = state {
         return Err(err(exit_codes::ERROR, why));
     }
-    let lock = Locked::acquire(spec.venv).context(exit_codes::ERROR, || {
-        format!("{}: cannot take the lock", spec.venv.display())
-    })?;
+    let announce = |lock: &Path| {
+        say(
+            spec,
+            &format!(
+                "waiting for {} (another start is building the venv)",
+                lock.display()
+            ),
+        )
+    };
+    let wait = Wait {
+        timeout: None,
+        announce: Some(&announce),
+    };
+    let lock = Locked::folder(spec.venv, &wait).failure(exit_codes::ERROR)?;
     // Again, under the lock: a concurrent start may have built it while we waited.
     let state = health::assess(spec.venv, spec.python, spec.inputs, spec.force);
     act(spec, state, &lock)
@@ -291,14 +302,10 @@ fn keep_all(spec: &Spec, line: &str) {
 
 fn write_ledger(lock: &Locked, ledger: &Ledger) -> Result<(), Failure> {
     lock.replace_inside(owned::FILE_NAME, &ledger.render())
-        .context(exit_codes::ERROR, || cannot_write(lock, owned::FILE_NAME))
+        .failure(exit_codes::ERROR)
 }
 
 fn write_stamp(lock: &Locked, stamp: &Stamp) -> Result<(), Failure> {
     lock.replace_inside(stamp::FILE_NAME, &stamp.render())
-        .context(exit_codes::ERROR, || cannot_write(lock, stamp::FILE_NAME))
-}
-
-fn cannot_write(lock: &Locked, name: &str) -> String {
-    format!("{}: cannot write", lock.path().join(name).display())
+        .failure(exit_codes::ERROR)
 }
