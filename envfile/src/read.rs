@@ -12,6 +12,14 @@ use std::collections::{HashMap, HashSet};
 /// The UTF-8 byte-order mark, which editors on Windows put at the start of a file.
 pub const BOM: &str = "\u{feff}";
 
+/// The most expansion (`$VAR`, `${VAR}`) may add to one value: 1 MiB. A line whose value
+/// could grow more is rejected as a bad line, so no file can make a reader allocate without
+/// bound (30 lines of `Ln=${Lm}${Lm}` would otherwise ask for gigabytes).
+pub const EXPANSION_CAP: usize = 1 << 20;
+
+/// The most expansion may add to all the values of one file together: 8 MiB.
+pub const FILE_EXPANSION_CAP: usize = 8 << 20;
+
 /// One `KEY=value` entry, value as dotenvy reads it (unquoted, unescaped, expanded).
 /// Plain entries borrow from the file's text; only the others are allocated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +105,13 @@ pub fn parse_text_for(text: &str, keep: impl Fn(&str) -> bool) -> Parsed<'_> {
     parse_lines(text, keep, false)
 }
 
-/// What dotenvy made of one line it was given: a key and value, or an error.
-type Read = Option<Result<(String, String), dotenvy::Error>>;
+/// What became of one line set aside for dotenvy.
+enum Read {
+    /// What dotenvy made of it: a key and value, or an error.
+    Dotenvy(Option<Result<(String, String), dotenvy::Error>>),
+    /// Not given to dotenvy: its expansion could pass a cap (the reason says which).
+    TooBig(String),
+}
 
 fn parse_lines(text: &str, keep: impl Fn(&str) -> bool, keep_all: bool) -> Parsed<'_> {
     let (mut parsed, others, referenced) = read_plain(text, &keep, keep_all);
@@ -145,36 +158,110 @@ fn read_plain<'t>(
 }
 
 /// Pass 2: dotenvy reads the other lines, fed with the plain definitions they may expand.
+/// A line whose expansion could pass [`EXPANSION_CAP`] or [`FILE_EXPANSION_CAP`] is not fed.
 fn read_others(
     text: &str,
     others: &[(usize, LogicalLine)],
     referenced: &HashSet<&str>,
 ) -> Vec<Read> {
     let mut input = String::new();
+    // For each line fed: whether it is one of `others`; for each other: fed or not.
     let mut fed_is_other = Vec::new();
+    let mut verdicts: Vec<Option<String>> = Vec::with_capacity(others.len());
+    let mut bound = ExpansionBound::default();
     let mut next_other = others.iter().map(|(_, l)| l.span.start).peekable();
     for l in lines::iter(text) {
+        let line = &text[l.span.clone()];
         let is_other = next_other.peek() == Some(&l.span.start);
         if is_other {
             next_other.next();
+            let verdict = bound.admit(line);
+            let fed = verdict.is_none();
+            verdicts.push(verdict);
+            if !fed {
+                continue;
+            }
+        } else if let Some(eq) = l.plain_eq {
+            let key = &text[l.span.start..eq];
+            if !referenced.contains(key) {
+                continue;
+            }
+            bound.define(key, l.parsed.end - eq - 1);
+        } else {
+            continue;
         }
-        let referenced_plain = l
-            .plain_eq
-            .is_some_and(|eq| referenced.contains(&text[l.span.start..eq]));
-        if is_other || referenced_plain {
-            fed_is_other.push(is_other);
-            input.push_str(&text[l.span.clone()]);
-        }
+        fed_is_other.push(is_other);
+        input.push_str(line);
     }
     let mut items = dotenvy::from_read_iter(input.as_bytes());
-    let mut read = Vec::with_capacity(others.len());
+    let mut fed = Vec::with_capacity(others.len());
     for is_other in fed_is_other {
         let item = items.next();
         if is_other {
-            read.push(item);
+            fed.push(item);
         }
     }
-    read
+    let mut fed = fed.into_iter();
+    verdicts
+        .into_iter()
+        .map(|v| match v {
+            Some(why) => Read::TooBig(why),
+            None => Read::Dotenvy(fed.next().flatten()),
+        })
+        .collect()
+}
+
+/// An upper bound of every value's length after expansion, line by line, as dotenvy will
+/// expand them: a reference is replaced by the process environment's value when set, else by
+/// an earlier line's value, else by nothing.
+#[derive(Default)]
+struct ExpansionBound<'t> {
+    sizes: std::collections::HashMap<&'t str, usize>,
+    /// What expansion added to the file so far.
+    added: usize,
+}
+
+impl<'t> ExpansionBound<'t> {
+    fn define(&mut self, key: &'t str, len: usize) {
+        self.sizes.insert(key, len);
+    }
+
+    fn size_of(&self, name: &str) -> usize {
+        std::env::var_os(name)
+            .map(|v| v.len())
+            .or_else(|| self.sizes.get(name).copied())
+            .unwrap_or(0)
+    }
+
+    /// `None` when `line` may be expanded (its key's bound is recorded), else why not.
+    fn admit(&mut self, line: &'t str) -> Option<String> {
+        let mut added: usize = 0;
+        for name in references(line) {
+            added = added.saturating_add(self.size_of(name));
+        }
+        if added > EXPANSION_CAP {
+            return Some("expansion exceeds 1 MiB (the cap for one value)".into());
+        }
+        if self.added.saturating_add(added) > FILE_EXPANSION_CAP {
+            return Some("expansion exceeds 8 MiB (the cap for one file)".into());
+        }
+        self.added += added;
+        if let Some(key) = line_key(line) {
+            self.sizes.insert(key, line.len() + added);
+        }
+        None
+    }
+}
+
+/// The key a line defines, when it reads as `[export ]KEY=`.
+fn line_key(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let t = t
+        .strip_prefix("export")
+        .filter(|r| r.starts_with([' ', '\t']))
+        .map_or(t, str::trim_start);
+    let end = t.find(|c: char| !crate::charset::is_key_char(c))?;
+    (end > 0).then(|| &t[..end])
 }
 
 /// Merge what dotenvy read into the plain entries, in file order; its errors become problems.
@@ -192,7 +279,7 @@ fn merge_others(
         parsed.entries.extend(plain.by_ref().take(at - taken));
         taken = *at;
         match item {
-            Some(Ok((key, value))) => {
+            Read::Dotenvy(Some(Ok((key, value)))) => {
                 if keep(&key) {
                     parsed.entries.push(Entry {
                         key: Cow::Owned(key),
@@ -201,19 +288,24 @@ fn merge_others(
                     });
                 }
             }
-            _ => parsed.problems.push(Problem {
+            Read::Dotenvy(_) => parsed.problems.push(Problem {
                 line: l.line,
                 reason: describe_problem(text, l),
+            }),
+            Read::TooBig(reason) => parsed.problems.push(Problem {
+                line: l.line,
+                reason,
             }),
         }
     }
     parsed.entries.extend(plain);
 }
 
-/// Every name a line may expand: `${NAME}` and `$NAME` (dotenvy: letters and digits only).
-/// Over-collecting (a `$` in single quotes, `\$`) is harmless: it only feeds dotenvy more lines.
-fn collect_references<'t>(line: &'t str, names: &mut HashSet<&'t str>) {
-    for (i, _) in line.match_indices('$') {
+/// Every name a line may expand, as often as it appears: `${NAME}` and `$NAME` (dotenvy:
+/// letters and digits only). Over-collecting (a `$` in single quotes, `\$`) is harmless: it
+/// only feeds dotenvy more lines, or makes the expansion bound larger than the truth.
+fn references(line: &str) -> impl Iterator<Item = &str> {
+    line.match_indices('$').filter_map(move |(i, _)| {
         let rest = &line[i + 1..];
         let name = match rest.strip_prefix('{') {
             Some(braced) => braced.split('}').next().unwrap_or(""),
@@ -224,10 +316,12 @@ fn collect_references<'t>(line: &'t str, names: &mut HashSet<&'t str>) {
                 &rest[..end]
             }
         };
-        if !name.is_empty() {
-            names.insert(name);
-        }
-    }
+        (!name.is_empty()).then_some(name)
+    })
+}
+
+fn collect_references<'t>(line: &'t str, names: &mut HashSet<&'t str>) {
+    names.extend(references(line));
 }
 
 /// Say why dotenvy rejected a line without quoting it.

@@ -23,7 +23,8 @@ first character that is not a letter or digit ($FOO_BAR is $FOO then _BAR).
 There are no defaults (${X:-d} is not supported). Single-quoted values are
 literal: '$HOME' stays $HOME. Write \\$ for a literal $ in double quotes, and
 \"${VAR}\" rather than \"$VAR\": dotenvy cannot read a bare name just before the
-closing quote.",
+closing quote. A line whose value could grow by more than 1 MiB through expansion
+(or the file's values together by more than 8 MiB) is a bad line.",
     )],
     examples: &[
         ("envget OLLAMA_MODEL", "print one value"),

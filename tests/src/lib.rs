@@ -243,6 +243,56 @@ pub fn run_command(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
     }
 }
 
+/// Run `cmd` with no standard input, and also return its peak resident memory in KiB (from
+/// `wait4`, the child's own figure: not a timing, and not disturbed by other tests).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which std's Child cannot see
+pub fn run_measured(cmd: &mut Command) -> (Output, u64) {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {:?}: {e}", cmd.get_program()));
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for the child we spawned; `status` and `usage` are valid pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    let output = Output {
+        code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        stdout_bytes: stdout,
+    };
+    (output, usage.ru_maxrss as u64)
+}
+
 /// Run `sh -c script` in `dir` with extra environment, returning stdout.
 pub fn sh(dir: &Path, script: &str, env: &[(&str, &OsStr)]) -> Output {
     let mut cmd = Command::new("sh");
