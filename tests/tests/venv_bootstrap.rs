@@ -775,3 +775,104 @@ fn no_python_and_unreadable_requirements_are_clear_errors() {
     );
     assert!(!Path::new(&dir.path().join(".nix-venv")).exists());
 }
+
+#[test]
+fn a_requirements_path_that_is_not_a_regular_file_is_an_error_and_removes_nothing() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    vb(&dir, &[]).assert_success();
+    fs::remove_file(dir.path().join("requirements.txt")).unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir(dir.path().join("requirements.txt")).unwrap_or_else(|e| panic!("{e}"));
+    let out = vb(&dir, SHOW);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("requirements.txt: not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("removing"), "{}", out.stderr);
+    assert!(
+        installed(&dir).iter().any(|p| p == "tinypkg"),
+        "nothing uninstalled"
+    );
+    // A FIFO is refused at once, never read (reading it would block for ever).
+    let fifo = run_command(
+        std::process::Command::new("mkfifo")
+            .arg("pins.fifo")
+            .current_dir(dir.path()),
+        None,
+    );
+    fifo.assert_success();
+    let start = std::time::Instant::now();
+    let out = vb(&dir, &["-r", "pins.fifo"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("pins.fifo: not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "it did not block"
+    );
+}
+
+/// A tiny random generator for the kill loop's delays (the seed is printed on failure).
+fn next_delay(state: &mut u64) -> u64 {
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (*state >> 33) % 400
+}
+
+#[test]
+fn a_rebuild_or_force_killed_at_any_moment_is_finished_by_the_next_run() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\n");
+    vb(&dir, &[]).assert_success();
+    // Another path to the same interpreter: switching --python to it forces a rebuild.
+    let other = dir.write("bin/python3", format!("#!/bin/sh\nexec {PYTHON} \"$@\"\n"));
+    fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let other = other.to_string_lossy().into_owned();
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    let first_seed = seed;
+    for round in 0..30 {
+        let python = if round % 2 == 0 {
+            PYTHON
+        } else {
+            other.as_str()
+        };
+        let delay = next_delay(&mut seed);
+        // --force on even rounds; on odd ones the switch of --python makes it rebuild.
+        let mut cmd = vb_command(&dir, python);
+        cmd.arg("-q");
+        if round % 4 == 0 {
+            cmd.arg("--force");
+        }
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .status();
+        let _ = child.wait();
+        let out = vb_with(&dir, python, SHOW);
+        assert_eq!(
+            out.code,
+            Some(0),
+            "round {round}, killed after {delay} ms (seed {first_seed}): {}",
+            out.stderr
+        );
+        assert!(out.stdout.starts_with("1.0 "), "{}", out.stdout);
+    }
+    let leftovers: Vec<String> = fs::read_dir(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("trash"))
+        .collect();
+    assert!(leftovers.is_empty(), "trash left: {leftovers:?}");
+}

@@ -11,6 +11,7 @@ mod owned;
 mod python;
 mod setup;
 mod stamp;
+mod trash;
 mod venv;
 
 use cli::{Cli, OnError, PAGE};

@@ -8,6 +8,7 @@ use crate::python::{self, Python};
 use crate::stamp;
 use crate::venv::Spec;
 use envtools_cli::Failure;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Everything [`Spec`] borrows, owned.
@@ -33,8 +34,11 @@ impl Setup {
         let python = python::find(cli.python.as_deref(), &venv.join("bin"))
             .map_err(|e| Failure::new(exit_codes::PYTHON_FAILED, e))?;
         let mut requirements: Vec<PathBuf> = cli.requirements.iter().map(|p| absolute(p)).collect();
-        if requirements.is_empty() && Path::new("requirements.txt").is_file() {
-            requirements.push(absolute(Path::new("requirements.txt")));
+        // Only a default requirements.txt that does not exist at all means "no requirements":
+        // a folder or FIFO of that name is an error, never "uninstall everything".
+        let default = Path::new("requirements.txt");
+        if requirements.is_empty() && fs::symlink_metadata(default).is_ok() {
+            requirements.push(absolute(default));
         }
         let constraints: Vec<PathBuf> = cli.constraints.iter().map(|p| absolute(p)).collect();
         let installer = Installer {

@@ -170,9 +170,9 @@ fn add_file(
     if !first_visit(seen, path) {
         return Ok(());
     }
-    let bytes = fs::read(path).map_err(|e| match from {
-        Some((f, n)) => format!("{} (named in {}:{n}): {e}", path.display(), f.display()),
-        None => format!("{}: {e}", path.display()),
+    let bytes = read_regular(path).map_err(|why| match from {
+        Some((f, n)) => format!("{} (named in {}:{n}): {why}", path.display(), f.display()),
+        None => format!("{}: {why}", path.display()),
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let nested_files: Vec<(usize, &'static str, PathBuf)> = String::from_utf8_lossy(&bytes)
@@ -189,6 +189,22 @@ fn add_file(
         add_file(files, nested_kind, &nested_path, Some((path, line)), seen)?;
     }
     Ok(())
+}
+
+/// A requirements or constraints file's bytes. Only a readable regular file will do: a
+/// folder, FIFO or device is refused without being read (nothing blocks), and so is a missing
+/// file (the caller decides whether a missing default file means "no requirements").
+fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+    let real = envtools_store::resolve(path).map_err(|e| e.to_string())?;
+    match envtools_store::read(&real) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err("No such file or directory".into()),
+        Err(envtools_store::Error::NotRegular(_)) => Err("not a regular file".into()),
+        Err(envtools_store::Error::Io { source, .. }) => {
+            Err(envtools_cli::failure::describe(&source))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// True the first time a file is reached, by its real path: `-r ../requirements.txt` in a

@@ -9,6 +9,7 @@ use crate::install::{self, Installer};
 use crate::owned::{self, Ledger, Verdict};
 use crate::python::{self, Python};
 use crate::stamp::{self, PythonPart, Stamp};
+use crate::trash;
 use envtools_cli::{Failure, IntoFailure};
 use envtools_store::{Locked, Wait};
 use std::fs;
@@ -70,6 +71,7 @@ pub fn ensure(spec: &Spec) -> Result<Ensured, Failure> {
         announce: Some(&announce),
     };
     let lock = Locked::folder(spec.venv, &wait).failure(exit_codes::ERROR)?;
+    trash::sweep(spec.venv);
     // Again, under the lock: a concurrent start may have built it while we waited.
     let state = health::assess(spec.venv, spec.python, spec.inputs, spec.force);
     act(spec, state, &lock)
@@ -84,7 +86,7 @@ fn act(spec: &Spec, state: State, lock: &Locked) -> Result<Ensured, Failure> {
         State::Missing => build(spec, &format!("creating {name}"), lock),
         State::Rebuild(why) => {
             say(spec, &format!("rebuilding {name}: {why}"));
-            remove_venv(spec.venv)?;
+            trash::discard(spec.venv)?;
             build(spec, &format!("creating {name}"), lock)
         }
         State::PythonChanged(old) => {
@@ -98,7 +100,7 @@ fn act(spec: &Spec, state: State, lock: &Locked) -> Result<Ensured, Failure> {
                         old.python.version
                     ),
                 );
-                remove_venv(spec.venv)?;
+                trash::discard(spec.venv)?;
                 return build(spec, &format!("creating {name}"), lock);
             }
             // Same interpreter, touched on disk (reinstalled): keep the venv, refresh the stamp.
@@ -123,38 +125,6 @@ fn act(spec: &Spec, state: State, lock: &Locked) -> Result<Ensured, Failure> {
                 .ok_or_else(|| err(exit_codes::ERROR, format!("{name}: stamp vanished")))?;
             say(spec, &format!("updating {name}: the requirements changed"));
             install_and_stamp(spec, old.python, lock)
-        }
-    }
-}
-
-/// Delete a venv folder, but only one that is a venv (or that we began building).
-fn remove_venv(venv: &Path) -> Result<(), Failure> {
-    if !venv.join("pyvenv.cfg").is_file() && !venv.join(stamp::BUILDING).exists() {
-        return Err(err(
-            exit_codes::ERROR,
-            format!(
-                "{}: not a venv (no pyvenv.cfg); not deleting it",
-                venv.display()
-            ),
-        ));
-    }
-    // A process of an interrupted build (an orphaned ensurepip) may still be writing into
-    // it for a moment: try again briefly rather than fail the start.
-    let mut attempt = 0;
-    loop {
-        match fs::remove_dir_all(venv) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(_) if attempt < 20 => {
-                attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            Err(e) => {
-                return Err(err(
-                    exit_codes::ERROR,
-                    format!("{}: cannot remove: {e}", venv.display()),
-                ))
-            }
         }
     }
 }
