@@ -170,7 +170,19 @@ pub fn parse_ollama(line: &str, n: usize) -> Result<Option<Chunk>, LineError> {
             "line {n} of the reply is not an Ollama chat chunk (no \"done\")"
         )));
     };
-    let message = c.message.unwrap_or_default();
+    let (content, thinking) = match (c.message, c.response) {
+        (Some(m), _) => (
+            m.content.unwrap_or_default(),
+            m.thinking.unwrap_or_default(),
+        ),
+        (None, Some(text)) => (text, String::new()),
+        (None, None) if done => (String::new(), String::new()),
+        (None, None) => {
+            return Err(LineError::Protocol(format!(
+                "line {n} of the reply carries no answer (no \"message\" or \"response\")"
+            )))
+        }
+    };
     let stats = done.then_some(Stats {
         prompt_tokens: c.prompt_eval_count,
         answer_tokens: c.eval_count,
@@ -179,8 +191,8 @@ pub fn parse_ollama(line: &str, n: usize) -> Result<Option<Chunk>, LineError> {
         total_duration: c.total_duration,
     });
     Ok(Some(Chunk {
-        content: message.content.unwrap_or_default(),
-        thinking: message.thinking.unwrap_or_default(),
+        content,
+        thinking,
         done,
         done_reason: c.done_reason,
         stats,
@@ -188,40 +200,55 @@ pub fn parse_ollama(line: &str, n: usize) -> Result<Option<Chunk>, LineError> {
     }))
 }
 
-/// The JSON of one SSE line: `None` for lines that carry none (blank, comment, `event:`,
-/// `id:`), the text after `data:` otherwise.
-fn sse_data(line: &str, n: usize) -> Result<Option<&str>, LineError> {
-    if line.is_empty()
-        || line.starts_with(':')
-        || line.starts_with("event:")
-        || line.starts_with("id:")
-    {
-        return Ok(None);
+/// An OpenAI stream read by the event-stream rules: `data:` lines are joined by newlines
+/// into one event, dispatched at a blank line; comments (`:`) and other fields (`event`, `id`,
+/// `retry`, unknown ones) are ignored.
+#[derive(Default)]
+pub struct SseEvents {
+    data: Option<String>,
+}
+
+impl SseEvents {
+    /// Take one line of the stream (its ending removed): the data of an event it ends, if any.
+    pub fn line(&mut self, line: &str) -> Result<Option<String>, LineError> {
+        if line.is_empty() {
+            return Ok(self.data.take());
+        }
+        if line.starts_with('{') {
+            return Err(LineError::Protocol(
+                "the server sent NDJSON (Ollama protocol) to an OpenAI endpoint; use an \
+                 /api/chat URL or --api ollama"
+                    .into(),
+            ));
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+            None => (line, ""),
+        };
+        if field == "data" {
+            match &mut self.data {
+                Some(d) => {
+                    d.push('\n');
+                    d.push_str(value);
+                }
+                None => self.data = Some(value.to_string()),
+            }
+        }
+        Ok(None)
     }
-    match line.strip_prefix("data:") {
-        Some(d) => Ok(Some(d.trim())),
-        None if line.trim_start().starts_with('{') => Err(LineError::Protocol(
-            "the server sent NDJSON (Ollama protocol) to an OpenAI endpoint; use an \
-             /api/chat URL or --api ollama"
-                .into(),
-        )),
-        None => Err(LineError::Protocol(format!(
-            "line {n} of the reply is not an SSE line"
-        ))),
+
+    /// At the end of the stream: the data of an event whose blank line never came.
+    pub fn finish(&mut self) -> Option<String> {
+        self.data.take()
     }
 }
 
-/// Parse one line of an OpenAI SSE stream (or, with `whole`, a non-streamed JSON reply).
-pub fn parse_openai(line: &str, n: usize, whole: bool) -> Result<Option<Chunk>, LineError> {
-    let line = line.trim_end_matches(['\r', '\n']);
-    let data = if whole {
-        Some(line.trim())
-    } else {
-        sse_data(line, n)?
-    };
-    let Some(data) = data.filter(|d| !d.is_empty()) else {
+/// Parse one event's data of an OpenAI stream, or with `whole` a non-streamed JSON reply.
+pub fn parse_openai(data: &str, n: usize, whole: bool) -> Result<Option<Chunk>, LineError> {
+    let data = data.trim();
+    if data.is_empty() {
         return Ok(None);
-    };
+    }
     if data == "[DONE]" {
         return Ok(Some(Chunk {
             done: true,
@@ -232,11 +259,7 @@ pub fn parse_openai(line: &str, n: usize, whole: bool) -> Result<Option<Chunk>, 
     if let Some(e) = &c.error {
         return Err(LineError::Server(e.text()));
     }
-    let stats = c.usage.map(|u| Stats {
-        prompt_tokens: u.prompt_tokens,
-        answer_tokens: u.completion_tokens,
-        ..Stats::default()
-    });
+    let stats = openai_stats(c.usage, c.timings);
     let choice: Option<wire::Choice> = c.choices.and_then(|v| v.into_iter().next());
     if choice.is_none() && stats.is_none() {
         return Err(LineError::Protocol(format!(
@@ -245,9 +268,14 @@ pub fn parse_openai(line: &str, n: usize, whole: bool) -> Result<Option<Chunk>, 
     }
     let (part, finish) = match choice {
         Some(ch) => (if whole { ch.message } else { ch.delta }, ch.finish_reason),
-        None => (None, None),
+        None => (Some(wire::Delta::default()), None),
     };
-    let part = part.unwrap_or_default();
+    let Some(part) = part else {
+        let field = if whole { "message" } else { "delta" };
+        return Err(LineError::Protocol(format!(
+            "line {n} of the reply carries no answer (no \"{field}\")"
+        )));
+    };
     Ok(Some(Chunk {
         content: part.content.unwrap_or_default(),
         thinking: part.reasoning_content.unwrap_or_default(),
@@ -257,6 +285,29 @@ pub fn parse_openai(line: &str, n: usize, whole: bool) -> Result<Option<Chunk>, 
         stats,
         raw: Some(data.to_string()),
     }))
+}
+
+/// Counters from an OpenAI reply: `usage`, completed by llama.cpp's `timings`.
+fn openai_stats(usage: Option<wire::Usage>, timings: Option<wire::Timings>) -> Option<Stats> {
+    if usage.is_none() && timings.is_none() {
+        return None;
+    }
+    let ns = |ms: Option<f64>| ms.map(|m| (m * 1e6) as u64);
+    let (prompt_tokens, answer_tokens) = usage
+        .map(|u| (u.prompt_tokens, u.completion_tokens))
+        .unwrap_or_default();
+    let t = timings;
+    let t = t.as_ref();
+    Some(Stats {
+        prompt_tokens: prompt_tokens.or(t.and_then(|t| t.prompt_n)),
+        answer_tokens: answer_tokens.or(t.and_then(|t| t.predicted_n)),
+        eval_duration: ns(t.and_then(|t| t.predicted_ms)),
+        load_duration: None,
+        total_duration: t.and_then(|t| match (t.prompt_ms, t.predicted_ms) {
+            (Some(a), Some(b)) => ns(Some(a + b)),
+            _ => None,
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -294,31 +345,72 @@ mod tests {
     #[test]
     fn openai_sse() {
         let c = parse_openai(
-            r#"data: {"choices":[{"delta":{"role":"assistant","content":null}}]}"#,
+            r#"{"choices":[{"delta":{"role":"assistant","content":null}}]}"#,
             1,
             false,
         )
         .unwrap()
         .unwrap();
         assert_eq!(c.content, "");
-        let c = parse_openai(
-            r#"data: {"choices":[{"delta":{"content":"Hi"}}]}"#,
-            2,
-            false,
-        )
-        .unwrap()
-        .unwrap();
+        let c = parse_openai(r#"{"choices":[{"delta":{"content":"Hi"}}]}"#, 2, false)
+            .unwrap()
+            .unwrap();
         assert_eq!(c.content, "Hi");
         assert_eq!(parse_openai("", 3, false), Ok(None));
-        assert!(
-            parse_openai("data: [DONE]", 4, false)
-                .unwrap()
-                .unwrap()
-                .done
-        );
+        assert!(parse_openai("[DONE]", 4, false).unwrap().unwrap().done);
         assert_eq!(
-            parse_openai(r#"data: {"error":{"message":"bad"}}"#, 5, false),
+            parse_openai(r#"{"error":{"message":"bad"}}"#, 5, false),
             Err(LineError::Server("bad".into()))
+        );
+    }
+
+    #[test]
+    fn sse_events_follow_the_event_stream_rules() {
+        let mut sse = SseEvents::default();
+        let mut events = Vec::new();
+        for line in [
+            ": comment",
+            "retry: 3000",
+            "id: 7",
+            "event: chunk",
+            "x-unknown: 1",
+            "data: a",
+            "data:b",
+            "",
+            "",
+            "data: [DONE]",
+        ] {
+            if let Some(d) = sse.line(line).unwrap() {
+                events.push(d);
+            }
+        }
+        assert_eq!(events, vec!["a\nb".to_string()]);
+        assert_eq!(sse.finish().as_deref(), Some("[DONE]"));
+        assert!(sse.line("{\"done\":false}").is_err());
+    }
+
+    #[test]
+    fn chunks_without_an_answer_field_are_refused_but_generate_style_is_read() {
+        assert!(
+            matches!(parse_ollama(r#"{"done":false}"#, 2), Err(LineError::Protocol(m)) if m.contains("no answer"))
+        );
+        let c = parse_ollama(r#"{"response":"Hi","done":false}"#, 1)
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.content, "Hi");
+        assert!(
+            matches!(parse_openai(r#"{"choices":[{"index":0}]}"#, 3, false), Err(LineError::Protocol(m)) if m.contains("no answer"))
+        );
+        let t = parse_openai(r#"{"choices":[],"timings":{"prompt_n":5,"prompt_ms":10.0,"predicted_n":20,"predicted_ms":400.0}}"#, 4, false).unwrap().unwrap();
+        let s = t.stats.unwrap();
+        assert_eq!(
+            (
+                s.prompt_tokens,
+                s.answer_tokens,
+                s.eval_duration,
+                s.total_duration
+            ),
+            (Some(5), Some(20), Some(400_000_000), Some(410_000_000))
         );
     }
 

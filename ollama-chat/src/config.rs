@@ -27,6 +27,19 @@ pub struct Config {
     pub api_key: Option<String>,
     /// Typed `-o` options.
     pub options: Map<String, Value>,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+}
+
+impl Config {
+    /// Where requests go, for error messages.
+    pub fn server(&self) -> crate::stream::Server<'_> {
+        crate::stream::Server {
+            endpoint: &self.endpoint,
+            api: self.api,
+            timeout: self.timeout,
+        }
+    }
 }
 
 /// Ollama's default server.
@@ -111,6 +124,11 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         }
         ApiChoice::Auto => Api::Ollama,
     };
+    // `--api openai` with a server URL (no chat path given): the OpenAI route.
+    let endpoint = match endpoint.strip_suffix("/api/chat") {
+        Some(base) if api == Api::OpenAi => format!("{base}/v1/chat/completions"),
+        _ => endpoint,
+    };
     let model = cli.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
     let api_key = env.get("OPENAI_API_KEY");
     let options = parse_options(&cli.options)?;
@@ -120,6 +138,7 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         model,
         api_key,
         options,
+        timeout: cli.timeout.max(1),
     })
 }
 

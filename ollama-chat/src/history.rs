@@ -19,16 +19,21 @@ struct Entry {
 /// Read a conversation file. A missing file is an empty conversation; an unreadable or
 /// malformed one is an error (and is left untouched).
 pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
-    let bad = |m: String| Failure::new(exit_codes::USAGE, format!("{}: {m}", path.display()));
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing_ok => return Ok(Vec::new()),
         read => read.with_path(exit_codes::USAGE, path)?,
     };
-    if text.trim().is_empty() && missing_ok {
+    parse(path, &text, missing_ok)
+}
+
+/// The messages of a conversation file's text (`empty_ok`: blank text is no messages).
+fn parse(path: &Path, text: &str, empty_ok: bool) -> Result<Vec<Message>, Failure> {
+    let bad = |m: String| Failure::new(exit_codes::USAGE, format!("{}: {m}", path.display()));
+    if text.trim().is_empty() && empty_ok {
         return Ok(Vec::new());
     }
-    let entries: Vec<Entry> = serde_json::from_str(&text).map_err(|e| match e.classify() {
+    let entries: Vec<Entry> = serde_json::from_str(text).map_err(|e| match e.classify() {
         serde_json::error::Category::Data if !text.trim_start().starts_with('[') => {
             bad("not a JSON array of messages".into())
         }
@@ -47,10 +52,35 @@ pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
 /// Write a conversation file atomically (temp file, fsync, rename) under its lock: a crash
 /// never leaves half a conversation. A new file is 0600: conversations can hold secrets.
 pub fn save(path: &Path, messages: &[Message]) -> Result<(), Failure> {
+    let locked = lock(path)?;
+    write(&locked, messages)
+}
+
+/// Add `new` messages to the conversation file, under its lock: what the file holds now stays
+/// (another session may have added turns since this one read it), `system` (when given)
+/// replaces its system message, and `new` follows. Concurrent sessions lose nothing.
+pub fn append(path: &Path, system: Option<&str>, new: &[Message]) -> Result<(), Failure> {
+    let locked = lock(path)?;
+    let text = locked
+        .read()
+        .failure(exit_codes::USAGE)?
+        .unwrap_or_default();
+    let mut messages = parse(path, &String::from_utf8_lossy(&text), true)?;
+    if let Some(system) = system {
+        set_system(&mut messages, system);
+    }
+    messages.extend_from_slice(new);
+    write(&locked, &messages)
+}
+
+fn lock(path: &Path) -> Result<Locked, Failure> {
+    let real = envtools_store::resolve(path).with_path(exit_codes::USAGE, path)?;
+    Locked::file(&real, &Wait::default()).failure(exit_codes::USAGE)
+}
+
+fn write(locked: &Locked, messages: &[Message]) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(messages).unwrap_or_else(|_| "[]".into());
     text.push('\n');
-    let real = envtools_store::resolve(path).with_path(exit_codes::USAGE, path)?;
-    let locked = Locked::file(&real, &Wait::default()).failure(exit_codes::USAGE)?;
     locked.replace(text.as_bytes()).failure(exit_codes::USAGE)
 }
 

@@ -1,9 +1,16 @@
 //! HTTP to the server. A request runs on a worker thread that passes the reply on, line by
-//! line, over a bounded channel: the caller polls it, so Ctrl-C stops an answer at once (the
-//! worker is abandoned and ends with the connection), and a slow consumer slows the reader
-//! instead of buffering a whole answer in memory.
+//! line, over a channel of one slot: the caller polls it, so Ctrl-C stops an answer at once
+//! (the worker is abandoned and ends with the connection), and a slow consumer slows the
+//! reader instead of buffering a whole answer in memory.
+//!
+//! Bounded whatever the server sends: a line over [`MAX_LINE`] or a whole reply over
+//! [`MAX_BODY`] fails (memory stays near the cap); lines end at LF, CRLF or CR (the
+//! event-stream rules); a reply that is not HTTP, has oversized headers or is not UTF-8 is a
+//! protocol failure. Redirects are not followed (a POST must not turn into a GET), and no
+//! connection is reused: a server that closes a kept-alive connection after its last chunk
+//! (llama.cpp's llama-server does) cannot break the next turn.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::Duration;
 
@@ -34,8 +41,21 @@ pub enum Transport {
     Stalled,
     /// The connection broke mid-body.
     Cut(String),
+    /// The reply is not HTTP, or its headers are too large.
+    NotHttp(String),
+    /// A line (or a whole reply) is longer than its cap; the text says which.
+    TooLong(&'static str),
+    /// Line N of the reply is not UTF-8.
+    NotUtf8(usize),
+    /// A redirect (3xx) to this `Location`: not followed.
+    Redirected(u16, String),
     Other(String),
 }
+
+/// The most one line of a streamed reply may hold: 16 MiB.
+pub const MAX_LINE: usize = 16 << 20;
+/// The most a whole (non-streamed) reply may hold: 64 MiB.
+pub const MAX_BODY: usize = 64 << 20;
 
 /// A configured client.
 #[derive(Clone)]
@@ -50,6 +70,10 @@ impl Client {
     pub fn new(timeout: Duration) -> Self {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0)
+            .max_response_header_size(64 * 1024)
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_recv_response(Some(timeout))
             .timeout_per_read(Some(timeout))
@@ -69,7 +93,7 @@ impl Client {
         bearer: Option<&str>,
         by_line: bool,
     ) -> Receiver<Event> {
-        let (tx, rx) = mpsc::sync_channel(64);
+        let (tx, rx) = mpsc::sync_channel(1);
         let agent = self.agent.clone();
         let url = url.to_string();
         let auth = bearer.map(|k| format!("Bearer {k}"));
@@ -88,61 +112,140 @@ impl Client {
         rx
     }
 
-    /// GET `url`: status and body.
+    /// GET `url`: status and body (a redirect is a [`Transport::Redirected`] failure).
     pub fn get(&self, url: &str) -> Result<(u16, String), Transport> {
         let resp = self.agent.get(url).call().map_err(transport)?;
         let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            let to = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            return Err(Transport::Redirected(status, to.to_string()));
+        }
         let mut text = String::new();
         resp.into_body()
             .into_reader()
-            .take(16 * 1024 * 1024)
+            .take(MAX_BODY as u64)
             .read_to_string(&mut text)
-            .map_err(|e| Transport::Cut(e.to_string()))?;
+            .map_err(|e| read_error(&e))?;
         Ok((status, text))
     }
 }
 
 fn relay(resp: ureq::http::Response<ureq::Body>, tx: &SyncSender<Event>, by_line: bool) {
     let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let content_type = header("content-type");
+    let location = header("location");
     let mut reader = resp.into_body().into_reader();
+    if (300..400).contains(&status) {
+        let _ = tx.send(Event::Failed(Transport::Redirected(status, location)));
+        return;
+    }
     if status >= 400 {
-        let mut text = String::new();
-        let _ = (&mut reader).take(MAX_ERROR_BODY).read_to_string(&mut text);
-        let _ = tx.send(Event::Status(status, text));
+        let mut bytes = Vec::new();
+        let _ = (&mut reader).take(MAX_ERROR_BODY).read_to_end(&mut bytes);
+        let _ = tx.send(Event::Status(
+            status,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
         return;
     }
     if tx.send(Event::Started { content_type }).is_err() {
         return;
     }
     if !by_line {
-        let mut text = String::new();
-        let event = match reader.read_to_string(&mut text) {
-            Ok(_) => Event::Line(text),
-            Err(e) => Event::Failed(read_error(&e)),
-        };
+        let event = read_whole(reader);
         if tx.send(event).is_ok() {
             let _ = tx.send(Event::End);
         }
         return;
     }
     let mut lines = BufReader::new(reader);
-    loop {
-        let mut line = String::new();
-        let event = match lines.read_line(&mut line) {
-            Ok(0) => Event::End,
-            Ok(_) => Event::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+    let mut after_cr = false;
+    for n in 1.. {
+        let event = match next_line(&mut lines, &mut after_cr) {
+            Ok(Next::Line(bytes)) => match String::from_utf8(bytes) {
+                Ok(text) => Event::Line(text),
+                Err(_) => Event::Failed(Transport::NotUtf8(n)),
+            },
+            Ok(Next::End) => Event::End,
+            Ok(Next::TooLong) => Event::Failed(Transport::TooLong(
+                "a line of the reply is longer than 16 MiB (the cap)",
+            )),
             Err(e) => Event::Failed(read_error(&e)),
         };
         let last = !matches!(event, Event::Line(_));
         // The receiver is gone (Ctrl-C, or an error already reported): stop reading.
         if tx.send(event).is_err() || last {
             return;
+        }
+    }
+}
+
+/// A whole (non-streamed) reply, within [`MAX_BODY`].
+fn read_whole(reader: impl Read) -> Event {
+    let mut bytes = Vec::new();
+    match reader.take(MAX_BODY as u64 + 1).read_to_end(&mut bytes) {
+        Err(e) => Event::Failed(read_error(&e)),
+        Ok(n) if n > MAX_BODY => Event::Failed(Transport::TooLong(
+            "the reply is longer than 64 MiB (the cap)",
+        )),
+        Ok(_) => match String::from_utf8(bytes) {
+            Ok(text) => Event::Line(text),
+            Err(_) => Event::Failed(Transport::NotUtf8(1)),
+        },
+    }
+}
+
+/// What [`next_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// A line, without its ending.
+    Line(Vec<u8>),
+    /// The end of the body.
+    End,
+    /// A line longer than [`MAX_LINE`].
+    TooLong,
+}
+
+/// The next line of `r`, ended by LF, CRLF or CR (an unterminated last line counts), never
+/// holding more than [`MAX_LINE`] bytes. `after_cr` carries "the last line ended at a CR"
+/// from one call to the next, so that the LF of a CRLF split across reads is skipped.
+fn next_line(r: &mut impl BufRead, after_cr: &mut bool) -> io::Result<Next> {
+    let mut line = Vec::new();
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(if line.is_empty() {
+                Next::End
+            } else {
+                Next::Line(line)
+            });
+        }
+        let skip = usize::from(std::mem::take(after_cr) && buf[0] == b'\n');
+        let rest = &buf[skip..];
+        let end = rest.iter().position(|&b| b == b'\n' || b == b'\r');
+        let take = end.unwrap_or(rest.len());
+        if line.len() + take > MAX_LINE {
+            return Ok(Next::TooLong);
+        }
+        line.extend_from_slice(&rest[..take]);
+        match end {
+            Some(i) => {
+                *after_cr = rest[i] == b'\r';
+                r.consume(skip + i + 1);
+                return Ok(Next::Line(line));
+            }
+            None => r.consume(skip + take),
         }
     }
 }
@@ -177,6 +280,53 @@ fn transport(e: ureq::Error) -> Transport {
             Transport::NotResolved(io.to_string())
         }
         ureq::Error::Io(io) => Transport::Cut(io.to_string()),
+        ureq::Error::Protocol(e) => Transport::NotHttp(e.to_string()),
+        ureq::Error::LargeResponseHeader(..) => {
+            Transport::NotHttp("its headers are larger than 64 KiB".into())
+        }
+        ureq::Error::Http(e) => Transport::NotHttp(e.to_string()),
         other => Transport::Other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], chunk: usize) -> Vec<Next> {
+        // A reader that hands out `chunk` bytes at a time, as a network does.
+        struct Drip<'a>(&'a [u8], usize);
+        impl Read for Drip<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut r = BufReader::with_capacity(chunk.max(1), Drip(input, chunk));
+        let mut after_cr = false;
+        let mut out = Vec::new();
+        loop {
+            let next = next_line(&mut r, &mut after_cr).unwrap();
+            let end = next == Next::End;
+            out.push(next);
+            if end {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_or_cr_whatever_the_reads() {
+        let input = b"a\nb\r\nc\rd\r\n\r\ne";
+        let want: Vec<Next> = ["a", "b", "c", "d", "", "e"]
+            .iter()
+            .map(|s| Next::Line(s.as_bytes().to_vec()))
+            .chain([Next::End])
+            .collect();
+        for chunk in 1..=input.len() {
+            assert_eq!(lines(input, chunk), want, "reads of {chunk}");
+        }
     }
 }

@@ -29,11 +29,12 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let config = config::resolve(cli)?;
-    let client = http::Client::new(Duration::from_secs(cli.timeout.max(1)));
+    let client = http::Client::new(Duration::from_secs(config.timeout));
     if cli.list {
         return list_models(&client, &config, cli.json);
     }
     let format = read_format(cli.format.as_deref())?;
+    warn_unsent_options(cli, &config);
     let repl = cli.interactive || (cli.prompt.is_empty() && io::stdin().is_terminal());
     // Read the message before anything slow, so a pipe is drained even if the server is down.
     let message = if repl { None } else { Some(read_message(cli)?) };
@@ -55,7 +56,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         keep_text: cli.history.is_some(),
     };
     match message {
-        Some(message) => ask_once(&client, &turn, messages, message, cli.history.as_deref()),
+        Some(message) => ask_once(&client, &turn, messages, message, cli),
         None => repl::Repl {
             turn_template: turn,
             model: model.clone(),
@@ -63,6 +64,24 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             history_file: cli.history.as_deref(),
         }
         .run(&client),
+    }
+}
+
+/// Options the OpenAI route has no field for are not sent: say so, once each.
+fn warn_unsent_options(cli: &Cli, config: &Config) {
+    if config.api != Api::OpenAi {
+        return;
+    }
+    for (given, flag) in [
+        (cli.think, "--think"),
+        (cli.keep_alive.is_some(), "--keep-alive"),
+    ] {
+        if given {
+            envtools_cli::warn::warn(
+                "ollama-chat",
+                format_args!("{flag} is not sent: the OpenAI protocol has no such field"),
+            );
+        }
     }
 }
 
@@ -78,14 +97,14 @@ fn conversation(cli: &Cli) -> Result<Vec<Message>, Failure> {
     Ok(messages)
 }
 
-/// Single-shot: send `message` after `messages`, stream the answer; with a `history` file,
-/// save the conversation once the answer arrived whole.
+/// Single-shot: send `message` after `messages`, stream the answer; with `--history`, add the
+/// turn to the file once the answer arrived whole.
 fn ask_once(
     client: &http::Client,
     turn: &stream::Turn,
     mut messages: Vec<Message>,
     message: String,
-    history: Option<&std::path::Path>,
+    cli: &Cli,
 ) -> Result<(), Failure> {
     messages.push(Message::new("user", message));
     let result = stream::run(
@@ -97,9 +116,10 @@ fn ask_once(
     );
     match result {
         Ok(answer) => {
-            if let Some(path) = history {
-                messages.push(Message::new("assistant", answer));
-                history::save(path, &messages)?;
+            if let Some(path) = &cli.history {
+                let turn = [messages.pop(), Some(Message::new("assistant", answer))];
+                let turn: Vec<Message> = turn.into_iter().flatten().collect();
+                history::append(path, cli.system.as_deref(), &turn)?;
             }
             Ok(())
         }
@@ -158,9 +178,15 @@ fn installed(client: &http::Client, config: &Config) -> Result<(wire::ModelList,
     };
     let (status, body) = client
         .get(&url)
-        .map_err(|t| stream::transport_error(&t, &config.endpoint, false))?;
+        .map_err(|t| stream::transport_error(&t, &config.server(), false))?;
     if status >= 400 {
-        return Err(stream::status_error(status, &body, "", &url));
+        return Err(stream::status_error(
+            status,
+            &body,
+            "",
+            &url,
+            &config.server(),
+        ));
     }
     let list = serde_json::from_str(&body)
         .map_err(|e| Failure::new(exit_codes::PROTOCOL, format!("{url}: not JSON ({e})")))?;

@@ -85,13 +85,17 @@ pub struct Repl<'a> {
 }
 
 impl Repl<'_> {
-    /// Run until the user leaves. Failures of a turn are reported and the loop goes on.
+    /// Run until the user leaves. Failures of a turn are reported and the loop goes on; when
+    /// any turn failed, the REPL ends with the last failure's exit status (so a script driving
+    /// `-i` sees it).
     pub fn run(mut self, client: &crate::http::Client) -> Result<(), Failure> {
         let mut input = Input::open();
+        let mut failed: Vec<u8> = Vec::new();
+        let mut turns = 0;
         loop {
             let line = match input.read(">>> ") {
                 Read::Line(l) => l,
-                Read::Eof => return Ok(()),
+                Read::Eof => break,
                 Read::Interrupted => {
                     eprintln!("Use Ctrl-D or /bye to leave.");
                     continue;
@@ -99,39 +103,52 @@ impl Repl<'_> {
             };
             let text = match self.command(&line, &mut input) {
                 Action::Send(t) => t,
-                Action::Leave => return Ok(()),
+                Action::Leave => break,
                 Action::Nothing => continue,
             };
-            self.messages.push(Message::new("user", text));
-            let result = stream::run(
-                client,
-                &Turn {
-                    model: &self.model,
-                    messages: &self.messages,
-                    keep_text: true,
-                    ..self.turn_template.clone_settings()
-                },
-            );
-            match result {
-                Ok(answer) => {
-                    self.messages.push(Message::new("assistant", answer));
-                    if let Some(path) = self.history_file {
-                        if let Err(f) = history::save(path, &self.messages) {
-                            eprintln!("ollama-chat: {}", f.message);
-                        }
-                    }
+            turns += 1;
+            match self.turn(client, text) {
+                Ok(()) => {}
+                Err(Stop::Failed(f)) => {
+                    eprintln!("ollama-chat: {f}");
+                    failed.push(f.code);
                 }
-                // A failed or cancelled turn leaves no dangling question in the conversation.
-                Err(stop) => {
-                    self.messages.pop();
-                    match stop {
-                        Stop::Failed(f) => eprintln!("ollama-chat: {}", f.message),
-                        Stop::Cancelled => eprintln!("(stopped)"),
-                        Stop::OutputClosed => return Ok(()),
-                    }
-                }
+                Err(Stop::Cancelled) => eprintln!("(stopped)"),
+                Err(Stop::OutputClosed) => break,
             }
         }
+        match failed.last() {
+            None => Ok(()),
+            Some(&code) => Err(Failure::new(
+                code,
+                format!("{} of {turns} turns failed", failed.len()),
+            )),
+        }
+    }
+
+    /// Send `text`, stream the answer, keep both in the conversation (and `--history`). A
+    /// failed or cancelled turn leaves no dangling question in the conversation.
+    fn turn(&mut self, client: &crate::http::Client, text: String) -> Result<(), Stop> {
+        self.messages.push(Message::new("user", text));
+        let result = stream::run(
+            client,
+            &Turn {
+                model: &self.model,
+                messages: &self.messages,
+                keep_text: true,
+                ..self.turn_template.clone_settings()
+            },
+        );
+        let answer = result.inspect_err(|_| {
+            self.messages.pop();
+        })?;
+        self.messages.push(Message::new("assistant", answer));
+        if let Some(path) = self.history_file {
+            if let Err(f) = history::save(path, &self.messages) {
+                eprintln!("ollama-chat: {f}");
+            }
+        }
+        Ok(())
     }
 
     fn command(&mut self, line: &str, input: &mut Input) -> Action {

@@ -143,6 +143,17 @@ fn send(client: &Client, turn: &Turn) -> std::sync::mpsc::Receiver<Event> {
     client.post(&cfg.endpoint, body, bearer, turn.stream)
 }
 
+/// A line that is not a good chunk, as the failure it ends the answer with.
+fn line_failure(e: LineError) -> End {
+    match e {
+        LineError::Server(msg) => {
+            let message = format!("server error: {}", one_line(&msg));
+            Failure::new(exit_codes::SERVER_ERROR, message).into()
+        }
+        LineError::Protocol(msg) => Failure::new(exit_codes::PROTOCOL, msg).into(),
+    }
+}
+
 /// How a reply ended, seen from one event.
 enum End {
     /// The final chunk arrived and the stream closed.
@@ -170,6 +181,8 @@ struct Reader<'a> {
     stats: Option<Stats>,
     /// Lines read, for messages.
     lines: usize,
+    /// The event-stream state of an OpenAI stream.
+    sse: api::SseEvents,
 }
 
 impl<'a> Reader<'a> {
@@ -188,6 +201,7 @@ impl<'a> Reader<'a> {
             reason: None,
             stats: None,
             lines: 0,
+            sse: api::SseEvents::default(),
         }
     }
 
@@ -202,36 +216,55 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             Event::Status(code, text) => {
-                Err(status_error(code, &text, self.turn.model, &cfg.endpoint).into())
+                Err(status_error(code, &text, self.turn.model, &cfg.endpoint, &cfg.server()).into())
             }
-            Event::Failed(t) => Err(transport_error(&t, &cfg.endpoint, self.out.wrote).into()),
-            Event::End if self.finished => Err(End::Whole),
-            Event::End => Err(Failure::new(
-                exit_codes::PROTOCOL,
-                "the answer was cut off: the reply ended before its final chunk",
-            )
-            .into()),
+            Event::Failed(t) => Err(transport_error(&t, &cfg.server(), self.lines > 0).into()),
+            Event::End => {
+                // An event whose closing blank line never came still counts.
+                if let Some(data) = self.sse.finish() {
+                    self.on_data(&data)?;
+                }
+                self.end()
+            }
             Event::Line(line) => self.on_line(&line),
         }
     }
 
-    /// One line of the reply: show its text (or the object, with `--json`), keep its state.
+    /// The body ended: whole after the final chunk, cut off before it.
+    fn end(&self) -> Result<(), End> {
+        if self.finished {
+            return Err(End::Whole);
+        }
+        Err(Failure::new(
+            exit_codes::PROTOCOL,
+            "the answer was cut off: the reply ended before its final chunk",
+        )
+        .into())
+    }
+
+    /// One line of the reply; an OpenAI stream's lines make events first.
     fn on_line(&mut self, line: &str) -> Result<(), End> {
         self.lines += 1;
+        if self.turn.config.api == Api::Ollama || !self.turn.stream {
+            return self.on_data(line);
+        }
+        match self.sse.line(line) {
+            Ok(Some(data)) => self.on_data(&data),
+            Ok(None) => Ok(()),
+            Err(e) => Err(line_failure(e)),
+        }
+    }
+
+    /// One chunk of the answer: show its text (or the object, with `--json`), keep its state.
+    fn on_data(&mut self, data: &str) -> Result<(), End> {
         let parsed = match self.turn.config.api {
-            Api::Ollama => api::parse_ollama(line, self.lines),
-            Api::OpenAi => api::parse_openai(line, self.lines, !self.turn.stream),
+            Api::Ollama => api::parse_ollama(data, self.lines),
+            Api::OpenAi => api::parse_openai(data, self.lines, !self.turn.stream),
         };
         let chunk: Chunk = match parsed {
             Ok(Some(c)) => c,
             Ok(None) => return Ok(()),
-            Err(LineError::Server(msg)) => {
-                let message = format!("server error: {}", one_line(&msg));
-                return Err(Failure::new(exit_codes::SERVER_ERROR, message).into());
-            }
-            Err(LineError::Protocol(msg)) => {
-                return Err(Failure::new(exit_codes::PROTOCOL, msg).into())
-            }
+            Err(e) => return Err(line_failure(e)),
         };
         let shown = match (&chunk.raw, self.turn.json) {
             (Some(raw), true) => self.out.text(raw).and_then(|()| self.out.text("\n")),
@@ -282,74 +315,73 @@ fn one_line(text: &str) -> String {
     s
 }
 
-/// An HTTP error status, as one line with a hint.
-pub fn status_error(code: u16, body: &str, model: &str, endpoint: &str) -> Failure {
-    let text = api::error_text(body);
-    match (code, text) {
-        (404, Some(t)) if t.contains("not found") => Failure::new(
-            exit_codes::MODEL_NOT_FOUND,
-            format!("{} (run: ollama pull {model})", one_line(&t)),
-        ),
-        (404, None) => Failure::new(
-            exit_codes::SERVER_ERROR,
-            format!(
-                "HTTP 404 from {endpoint} ({}): wrong URL, or not an Ollama server",
-                one_line(body)
-            ),
-        ),
-        (401 | 403, t) => Failure::new(
-            exit_codes::SERVER_ERROR,
-            format!(
-                "HTTP {code}: {} (is OPENAI_API_KEY set and valid?)",
-                one_line(&t.unwrap_or_default())
-            ),
-        ),
-        (503, t) => Failure::new(
-            exit_codes::SERVER_ERROR,
-            format!(
-                "server busy (HTTP 503): {}",
-                one_line(&t.unwrap_or_else(|| body.to_string()))
-            ),
-        ),
-        (_, Some(t)) if t.contains("does not support thinking") => Failure::new(
-            exit_codes::SERVER_ERROR,
-            format!(
-                "server error (HTTP {code}): {} (drop --think)",
-                one_line(&t)
-            ),
-        ),
-        (_, t) => Failure::new(
-            exit_codes::SERVER_ERROR,
-            format!(
-                "server error (HTTP {code}): {}",
-                one_line(&t.unwrap_or_else(|| body.to_string()))
-            ),
-        ),
+/// What an error message says about where the request went.
+pub struct Server<'a> {
+    pub endpoint: &'a str,
+    pub api: Api,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+}
+
+impl Server<'_> {
+    /// The kind of server, for hints.
+    fn kind(&self) -> &'static str {
+        match self.api {
+            Api::Ollama => "an Ollama server",
+            Api::OpenAi => "an OpenAI-compatible server",
+        }
     }
 }
 
-/// A transport failure, as one line with a hint.
-pub fn transport_error(t: &Transport, endpoint: &str, partial: bool) -> Failure {
-    let base = config::base_url(endpoint);
-    match t {
-        Transport::Refused(_) => Failure::new(
-            exit_codes::UNREACHABLE,
-            format!("cannot connect to {base}: connection refused (is the server running? try: ollama serve)"),
+/// An HTTP error status, as one line naming the URL, with a hint, whatever the body's shape.
+pub fn status_error(code: u16, body: &str, model: &str, url: &str, at: &Server) -> Failure {
+    let text = api::error_text(body);
+    let shown = one_line(text.as_deref().unwrap_or(body));
+    let fail = |m: String| Failure::new(exit_codes::SERVER_ERROR, m);
+    match (code, text.as_deref()) {
+        (404, Some(t)) if t.contains("not found") && t.contains("model") => Failure::new(
+            exit_codes::MODEL_NOT_FOUND,
+            format!("{shown} (run: ollama pull {model})"),
         ),
-        Transport::NotResolved(_) => Failure::new(
-            exit_codes::UNREACHABLE,
-            format!("cannot connect to {base}: the host name does not resolve"),
-        ),
-        Transport::ConnectTimeout => Failure::new(exit_codes::UNREACHABLE, format!("cannot connect to {base}: timed out")),
-        Transport::FirstByteTimeout => Failure::new(
-            exit_codes::TIMEOUT,
-            format!("no reply from {base} within the timeout (a model still loading? raise --timeout)"),
-        ),
-        Transport::Stalled => Failure::new(exit_codes::TIMEOUT, "the answer stalled: nothing arrived within the timeout"),
-        Transport::Cut(why) if partial => Failure::new(exit_codes::PROTOCOL, format!("the answer was cut off: the connection broke ({why})")),
-        Transport::Cut(why) => Failure::new(exit_codes::PROTOCOL, format!("the connection to {base} broke: {why}")),
-        Transport::Other(why) => Failure::new(exit_codes::UNREACHABLE, format!("cannot talk to {base}: {why}")),
+        (404, _) => fail(format!(
+            "HTTP 404 from {url} ({shown}): wrong URL, or not {}",
+            at.kind()
+        )),
+        (401 | 403, _) => fail(format!(
+            "HTTP {code} from {url}: {shown} (is OPENAI_API_KEY set and valid?)"
+        )),
+        (503, _) => fail(format!("server busy (HTTP 503) at {url}: {shown}")),
+        (_, Some(t)) if t.contains("does not support thinking") => fail(format!(
+            "server error (HTTP {code}) from {url}: {shown} (drop --think)"
+        )),
+        _ => fail(format!("server error (HTTP {code}) from {url}: {shown}")),
     }
+}
+
+/// A transport failure, as one line naming the server, with a hint. `began`: some of the
+/// answer had arrived.
+pub fn transport_error(t: &Transport, at: &Server, began: bool) -> Failure {
+    let base = config::base_url(at.endpoint);
+    let secs = at.timeout;
+    let (code, message) = match t {
+        Transport::Refused(_) => (exit_codes::UNREACHABLE, match at.api {
+            Api::Ollama => format!("cannot connect to {base}: connection refused (is the server running? try: ollama serve)"),
+            Api::OpenAi => format!("cannot connect to {base}: connection refused (is the OpenAI-compatible server running at {base}?)"),
+        }),
+        Transport::NotResolved(_) => (exit_codes::UNREACHABLE, format!("cannot connect to {base}: the host name does not resolve")),
+        Transport::ConnectTimeout => (exit_codes::UNREACHABLE, format!("cannot connect to {base}: timed out")),
+        Transport::FirstByteTimeout => (exit_codes::TIMEOUT, format!("no first byte from {base} within {secs} s (a model still loading? raise --timeout)")),
+        Transport::Stalled if began => (exit_codes::TIMEOUT, format!("the answer stalled: nothing arrived for {secs} s after it began")),
+        Transport::Stalled => (exit_codes::TIMEOUT, format!("no first token from {base} within {secs} s (a slow model? raise --timeout)")),
+        Transport::Cut(why) if began => (exit_codes::PROTOCOL, format!("the answer was cut off: the connection broke ({why})")),
+        Transport::Cut(why) => (exit_codes::PROTOCOL, format!("the connection to {base} broke: {why}")),
+        Transport::NotHttp(why) => (exit_codes::PROTOCOL, format!("the reply from {base} is not HTTP: {why}")),
+        Transport::TooLong(what) => (exit_codes::PROTOCOL, (*what).to_string()),
+        Transport::NotUtf8(n) => (exit_codes::PROTOCOL, format!("line {n} of the reply is not valid UTF-8")),
+        Transport::Redirected(status, to) => (exit_codes::SERVER_ERROR, format!("the server redirected to {to} (HTTP {status}); use --url {to}")),
+        Transport::Other(why) => (exit_codes::UNREACHABLE, format!("cannot talk to {base}: {why}")),
+    };
+    Failure::new(code, message)
 }
 
 fn print_stats(stats: Option<&Stats>) {

@@ -91,6 +91,8 @@ pub struct ErrorBody {
 #[derive(Debug, Deserialize)]
 pub struct OllamaChunk {
     pub message: Option<Delta>,
+    /// The answer's text in `/api/generate`'s shape, as some Ollama proxies stream it.
+    pub response: Option<String>,
     pub done: Option<bool>,
     pub done_reason: Option<String>,
     pub prompt_eval_count: Option<u64>,
@@ -118,7 +120,18 @@ pub struct Delta {
 pub struct OpenAiChunk {
     pub choices: Option<Vec<Choice>>,
     pub usage: Option<Usage>,
+    /// llama.cpp's llama-server: its own counters and speeds.
+    pub timings: Option<Timings>,
     pub error: Option<ErrorField>,
+}
+
+/// llama.cpp's `timings` object (milliseconds).
+#[derive(Debug, Deserialize)]
+pub struct Timings {
+    pub prompt_n: Option<u64>,
+    pub prompt_ms: Option<f64>,
+    pub predicted_n: Option<u64>,
+    pub predicted_ms: Option<f64>,
 }
 
 /// One choice: `delta` in a stream, `message` in a whole reply.

@@ -453,8 +453,10 @@ fn fault(conn: &mut TcpStream, model: &str, reply: Reply, openai: bool) -> std::
         | Reply::Stall { pieces, .. } => pieces.clone(),
         _ => vec![],
     };
+    // An SSE event ends at a blank line.
+    let sep = if openai { "\n" } else { "" };
     for p in &pieces {
-        c.send(&piece(model, p, "", openai))?;
+        c.send(&format!("{}{sep}", piece(model, p, "", openai)))?;
     }
     match reply {
         Reply::ErrorAfter { error, .. } => {

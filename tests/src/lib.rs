@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 pub mod fake_ollama;
 pub mod python;
+pub mod raw_server;
 pub mod wheels;
 
 /// The folder holding the built binaries of the profile these tests were built with

@@ -698,9 +698,15 @@ mod repl {
         );
         let script = "one\nplease fail\ntwo\n/clear\nthree\n/load old.json\nfour\n/unknown\nexit\n";
         let out = chat_with(&server, &dir, &["-m", "m", "-i"], Some(script));
-        out.assert_success();
+        // The session goes on after a failed turn, and its exit status says one failed.
+        out.assert_code(1);
         assert!(
             out.stderr.contains("an error was encountered"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.ends_with("ollama-chat: 1 of 5 turns failed\n"),
             "{}",
             out.stderr
         );
