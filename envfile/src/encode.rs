@@ -15,7 +15,7 @@ pub enum Unportable {
     Nul,
     /// python-dotenv reads files in text mode, so a CR becomes a newline.
     CarriageReturn,
-    /// python-dotenv expands `${...}` even in single quotes.
+    /// python-dotenv expands `${NAME}` and `${NAME:-default}` even in single quotes.
     DollarBrace,
     /// A `'` (or a `\\` pair, or a trailing `\`) rules out single quotes, and a `$` or backtick
     /// rules out double quotes (dotenvy and sh expand `$`, python-dotenv keeps `\$`).
@@ -25,6 +25,9 @@ pub enum Unportable {
         /// What rules out double quotes: `$` or a backtick.
         double: &'static str,
     },
+    /// The dotenvy-only form is double quotes: a POSIX shell runs a backtick there as a
+    /// command, and dotenvy has no escape for it.
+    Backtick,
 }
 
 impl fmt::Display for Unportable {
@@ -40,7 +43,7 @@ impl fmt::Display for Unportable {
             ),
             Unportable::DollarBrace => write!(
                 f,
-                "it contains '${{', which python-dotenv expands even inside single quotes"
+                "it contains '${{...}}', which python-dotenv expands even inside single quotes"
             ),
             Unportable::QuoteWithDollar {
                 single,
@@ -56,6 +59,11 @@ impl fmt::Display for Unportable {
                 "it contains both {single} and {double}: a POSIX shell cannot read {single} \
                  inside single quotes, and runs `...` as a command inside double quotes"
             ),
+            Unportable::Backtick => write!(
+                f,
+                "it contains a backtick, which a POSIX shell sourcing the file would run as a \
+                 command inside double quotes (and dotenvy cannot escape)"
+            ),
         }
     }
 }
@@ -68,7 +76,7 @@ pub fn portable(value: &str) -> Result<String, Unportable> {
     if value.contains('\r') {
         return Err(Unportable::CarriageReturn);
     }
-    if value.contains("${") {
+    if python_dotenv_expands(value) {
         return Err(Unportable::DollarBrace);
     }
     if value.chars().all(crate::charset::is_plain_value_char) {
@@ -99,11 +107,32 @@ pub fn portable(value: &str) -> Result<String, Unportable> {
     }
 }
 
-/// Encode `value` so that dotenvy (envget) alone reads it back: double quotes with `\`, `"` and
-/// `$` escaped. Used for values `portable` refuses, when the user asked for it. NUL is refused.
+/// Whether python-dotenv would expand something in `value`, wherever it is quoted: its rule is
+/// the regex `\$\{(?P<name>[^\}:]*)(?::-(?P<default>[^\}]*))?\}`. A `${` that does not complete
+/// that pattern (`${`, `${X`, `${a:b}`) stays literal for it.
+pub fn python_dotenv_expands(value: &str) -> bool {
+    value.match_indices("${").any(|(i, _)| {
+        let rest = &value[i + 2..];
+        let name_end = rest.find(['}', ':']).unwrap_or(rest.len());
+        let after = &rest[name_end..];
+        after.starts_with('}')
+            || after
+                .strip_prefix(":-")
+                .is_some_and(|default| default.contains('}'))
+    })
+}
+
+/// Encode `value` so that dotenvy (envget) reads it back exactly and a POSIX shell sourcing
+/// the file runs and expands nothing: double quotes with `\`, `"` and `$` escaped (a shell
+/// reads that literally too; python-dotenv keeps the `\` of `\$`). Used for values `portable`
+/// refuses, when the user asked for it. NUL and a backtick are refused: a backtick in double
+/// quotes is a command to sh, and dotenvy has no escape for it.
 pub fn dotenvy_only(value: &str) -> Result<String, Unportable> {
     if value.contains('\0') {
         return Err(Unportable::Nul);
+    }
+    if value.contains('`') {
+        return Err(Unportable::Backtick);
     }
     Ok(double_quoted(value, true))
 }
@@ -134,6 +163,25 @@ pub fn is_portable_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_dotenvs_dollar_brace_rule() {
+        for v in [
+            "${X}",
+            "a${}b",
+            "${X:-d}",
+            "${X:-}",
+            "x${a:-b${c}}",
+            "${:-x}",
+        ] {
+            assert!(python_dotenv_expands(v), "{v}");
+        }
+        for v in [
+            "${", "${X", "${a:b}", "${a:b}c}", "$X", "{X}", "$ {X}", "${X:",
+        ] {
+            assert!(!python_dotenv_expands(v), "{v}");
+        }
+    }
     use crate::read::parse;
     use proptest::prelude::*;
 
@@ -210,8 +258,11 @@ mod tests {
         fn dotenvy_only_values_read_back_through_dotenvy(value in value_strategy()) {
             std::env::remove_var("X");
             let v = format!("{value}\r${{");
-            let enc = dotenvy_only(&v).unwrap();
-            prop_assert_eq!(read_back(&enc), v);
+            match dotenvy_only(&v) {
+                Ok(enc) => prop_assert_eq!(read_back(&enc), v),
+                // Refused only for a backtick (sh would run it in double quotes).
+                Err(why) => prop_assert!(v.contains('`') && why == Unportable::Backtick),
+            }
         }
     }
 }

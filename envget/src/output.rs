@@ -99,8 +99,8 @@ fn write_format(
     Ok(())
 }
 
-/// A value as dotenv text every reader reads back, else for dotenvy alone (warned), else
-/// `None` (warned, skipped).
+/// A value as dotenv text every reader reads back, else as text envget and sh read back
+/// (warned: python-dotenv does not), else `None` (warned, skipped).
 fn dotenv_value(key: &str, value: &str) -> Option<String> {
     match encode::portable(value) {
         Ok(text) => Some(text),

@@ -186,7 +186,8 @@ fn check_key(key: &str) -> Result<(), Failure> {
     ))
 }
 
-/// The portable encoding, or with `--unportable` one that envget alone reads back.
+/// The portable encoding, or with `--unportable` one that envget and sh read back exactly
+/// (python-dotenv does not); a value no form can write safely for sh is refused either way.
 fn encode_value(key: &str, value: &str, unportable: bool) -> Result<String, Failure> {
     let refuse = |why: &Unportable, hint: &str| {
         Failure::new(
@@ -194,19 +195,25 @@ fn encode_value(key: &str, value: &str, unportable: bool) -> Result<String, Fail
             format!("{key}: value refused, file untouched: {why}{hint}"),
         )
     };
-    match encode::portable(value) {
-        Ok(text) => Ok(text),
-        Err(why @ Unportable::Nul) => Err(refuse(&why, "")),
-        Err(why) if unportable => {
+    let why = match encode::portable(value) {
+        Ok(text) => return Ok(text),
+        Err(why) => why,
+    };
+    match encode::dotenvy_only(value) {
+        Err(never) => Err(refuse(
+            &why,
+            &format!("; not even --unportable can write it ({never})"),
+        )),
+        Ok(_) if !unportable => Err(refuse(
+            &why,
+            "; --unportable writes it for envget and sh (python-dotenv reads it differently)",
+        )),
+        Ok(text) => {
             envtools_cli::warn::warn(
                 "envset",
-                format_args!("{key} is written for envget (dotenvy) only: {why}"),
+                format_args!("{key}: envget and sh read it back exactly; python-dotenv reads it differently: {why}"),
             );
-            encode::dotenvy_only(value).map_err(|why| refuse(&why, ""))
+            Ok(text)
         }
-        Err(why) => Err(refuse(
-            &why,
-            "; --unportable writes it for envget (dotenvy) alone",
-        )),
     }
 }

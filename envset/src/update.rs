@@ -80,7 +80,26 @@ pub fn apply(
     })?;
     warn_rejected(name, &problems);
     locked.replace(new_text.as_bytes()).map_err(refused)?;
+    warn_shell_style(name, &new_text);
     Ok(Outcome { created, absent })
+}
+
+/// The file keeps its style, but a POSIX shell sourcing it reads CRLF and a BOM differently
+/// from envget and python-dotenv: say so, once each.
+fn warn_shell_style(name: &str, text: &str) {
+    let warn = |m: String| envtools_cli::warn::warn("envset", m);
+    if edit::line_ending(text) == "\r\n" {
+        warn(format!(
+            "{name} has CRLF line endings: a POSIX shell sourcing it reads every value with a \
+             trailing CR (envget and python-dotenv do not)"
+        ));
+    }
+    if text.starts_with(envfile::read::BOM) {
+        warn(format!(
+            "{name} starts with a byte-order mark: a POSIX shell sourcing it cannot read its \
+             first line (envget and python-dotenv skip the mark)"
+        ));
+    }
 }
 
 /// A store refusal as envset says it: with the way out where there is one.

@@ -197,6 +197,33 @@ fn lossless_export_prefix_inline_comments_crlf_bom_and_invalid_lines() {
         String::from_utf8_lossy(&dir.read(".env")),
         "\u{feff}# header\r\nexport A='new value' # the a\r\n\r\nnot a valid line\r\nB='x' # bee\r\nA='new value'\r\nC=3\r\n"
     );
+    // The style is kept, and what a shell will make of it is said once each.
+    assert_eq!(
+        out.stderr,
+        "envset: warning: .env:4: expected '=' after the key (line kept as it is)\n\
+         envset: warning: .env has CRLF line endings: a POSIX shell sourcing it reads every value with a trailing CR (envget and python-dotenv do not)\n\
+         envset: warning: .env starts with a byte-order mark: a POSIX shell sourcing it cannot read its first line (envget and python-dotenv skip the mark)\n"
+    );
+}
+
+#[test]
+fn a_crlf_file_reads_with_a_trailing_cr_in_sh_as_the_warning_says() {
+    let dir = TestDir::new();
+    dir.write(".env", "A=1\r\n");
+    let out = dir.run("envset", &["B=2"]);
+    out.assert_success();
+    assert_eq!(
+        out.stderr.matches("CRLF").count(),
+        1,
+        "said once: {}",
+        out.stderr
+    );
+    assert_eq!(dir.read(".env"), b"A=1\r\nB=2\r\n");
+    let got = sh(dir.path(), "set -a; . ./.env; printf '%s|' \"$B\"", &[]);
+    assert_eq!(got.stdout, "2\r|");
+    // A plain LF file gets no such warning.
+    let lf = TestDir::new();
+    lf.run("envset", &["B=2"]).assert_output(0, "", "");
 }
 
 #[test]
@@ -223,7 +250,7 @@ fn unportable_values_are_refused_without_showing_them_unless_asked() {
     let dir = TestDir::new();
     dir.write(".env", "A=1\n");
     for (value, needle) in [
-        ("x${HIDDEN}y", "'${'"),
+        ("x${HIDDEN}y", "'${...}'"),
         ("it's $SECRETVAL", "both ' and $"),
         ("cr\rhere", "carriage return"),
         ("back`cmdx`s'q", "a backtick"),
@@ -244,7 +271,12 @@ fn unportable_values_are_refused_without_showing_them_unless_asked() {
         None,
     );
     out.assert_success();
-    assert!(out.stderr.contains("for envget (dotenvy) only"));
+    assert!(
+        out.stderr
+            .contains("K: envget and sh read it back exactly; python-dotenv reads it differently"),
+        "{}",
+        out.stderr
+    );
     let got = run_command(dir.command("envget").arg("K").env_remove("HIDDEN"), None);
     assert_eq!(got.stdout, "x${HIDDEN}y\n");
 }
@@ -579,6 +611,72 @@ mod readers_agree {
                 "python-dotenv {key}"
             );
             assert_eq!(from_sh[i], v, "sh {key}");
+        }
+    }
+}
+
+/// envset refuses a `${` exactly where python-dotenv would expand it, and no more.
+mod dollar_brace {
+    use super::*;
+    use envfile::encode::{portable, Unportable};
+    use pretty_assertions::assert_eq;
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, TestRunner};
+
+    #[test]
+    fn dollar_brace_is_refused_exactly_where_python_dotenv_expands_it() {
+        let atoms = prop::sample::select(vec![
+            "${", "${X}", "${X:-d}", "}", ":", ":-", "-", "X", "a b", "$", "{", "$X", "}}", "\"",
+            "\n", "é",
+        ]);
+        let values = prop::collection::vec(atoms, 1..6).prop_map(|v| v.concat());
+        let mut runner = TestRunner::new(Config {
+            cases: 2000,
+            ..Config::default()
+        });
+        let (mut written, mut expected) = (String::new(), Vec::new());
+        let (mut accepted, mut refused) = (0, 0);
+        for _ in 0..2000 {
+            let v = values
+                .new_tree(&mut runner)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .current();
+            let key = format!("K{}", expected.len());
+            match portable(&v) {
+                Ok(text) => {
+                    accepted += 1;
+                    written.push_str(&format!("{key}={text}\n"));
+                    expected.push((key, Ok(v)));
+                }
+                Err(Unportable::DollarBrace) => {
+                    refused += 1;
+                    // Single quotes are as literal as it gets: python-dotenv must still
+                    // change this value, or the refusal was needless.
+                    written.push_str(&format!("{key}='{v}'\n"));
+                    expected.push((key, Err(v)));
+                }
+                Err(_) => {}
+            }
+        }
+        assert!(
+            accepted > 500 && refused > 300,
+            "{accepted} accepted, {refused} refused"
+        );
+        let dir = TestDir::new();
+        dir.write(".env", &written);
+        let py = e2e::python::dotenv_values(&[dir.path().join(".env")], &[]);
+        for (i, (key, want)) in expected.iter().enumerate() {
+            let got = &py[0][i];
+            assert_eq!(&got.0, key);
+            match want {
+                Ok(v) => assert_eq!(got.1.as_deref(), Some(v.as_str()), "{key} was accepted"),
+                Err(v) => assert_ne!(
+                    got.1.as_deref(),
+                    Some(v.as_str()),
+                    "{key} was refused needlessly"
+                ),
+            }
         }
     }
 }
