@@ -20,3 +20,21 @@ PY
 compare "envget KEY, 100,000-key file, $(du -h big.env | cut -f1) (target: <=3x grep)" \
     "$BIN/envget -f big.env OLLAMA_MODEL" \
     "grep ^OLLAMA_MODEL= big.env"
+
+# An expansion bomb: 40 lines, each value twice the one before (L1=${L0}${L0}, ...), 654 bytes.
+python3 - <<'PY'
+def bomb(n):
+    lines = ["L0=xxxxxxxxxxxxxxxx"] + [f"L{i}=${{L{i-1}}}${{L{i-1}}}" for i in range(1, n)]
+    return "\n".join(lines) + "\n"
+open("bomb.env", "w").write(bomb(40))
+open("bomb22.env", "w").write(bomb(22))
+PY
+/usr/bin/time -f "%M %e" -o rss.txt "$BIN/envget" -f bomb.env --format names > /dev/null 2>&1
+read -r kib secs < <(tail -1 rss.txt)
+echo "  expansion bomb, $(stat -c %s bomb.env) bytes, 40 doubling lines (cap: 1 MiB per value, 8 MiB per file)"
+echo "    envget: peak RSS $(( kib / 1024 )) MB in ${secs} s"
+# python-dotenv has no cap: even 22 lines (a 64 MB value) cost it this much.
+( ulimit -v 8000000; /usr/bin/time -f "%M %e" -o rss.txt "$PYTHON" -c \
+    'import sys; from dotenv import dotenv_values; dotenv_values(sys.argv[1])' bomb22.env ) 2>/dev/null || true
+read -r kib secs < <(tail -1 rss.txt)
+echo "    python-dotenv on 22 such lines: peak RSS $(( kib / 1024 )) MB in ${secs} s"

@@ -46,3 +46,10 @@ start_fake huge 50
 echo "  memory, single-shot 50 MB streamed answer (target: peak RSS < 16 MB)"
 echo "    peak RSS $(( $(cat rss.txt) / 1024 )) MB for $(( $(stat -c %s answer.txt) / 1000000 )) MB of answer"
 stop_fake
+
+start_fake longline 200
+/usr/bin/time -f "%M" -o rss.txt "$BIN/ollama-chat" --url "$URL" -m m go > /dev/null 2> err.txt || true
+echo "  memory, one 200 MB reply line with no newline (the cap is 16 MiB per line; exit 5)"
+# GNU time puts "Command exited with non-zero status 5" before the figure.
+echo "    peak RSS $(( $(tail -1 rss.txt) / 1024 )) MB; said: $(tail -1 err.txt)"
+stop_fake

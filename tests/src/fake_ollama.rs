@@ -54,6 +54,8 @@ pub enum Reply {
     SlowStart { pause: Duration },
     /// Stream `total` bytes of content in pieces of `piece` bytes (memory tests, benchmarks).
     Huge { total: usize, piece: usize },
+    /// One reply line of `total` bytes that never ends (a broken or hostile server).
+    LongLine { total: usize },
     /// Stream `count` lines, one every `interval`, each the wall-clock time (ns since the
     /// epoch) at which it was sent: for measuring streaming latency.
     Timestamps { count: usize, interval: Duration },
@@ -391,6 +393,15 @@ fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std
                 c.send(&format!("{line}{sep}"))?;
             }
             c.send(&final_chunk(&model, "", "stop", openai))?;
+            return c.end();
+        }
+        Reply::LongLine { total } => {
+            let mut c = Chunked(conn);
+            c.start(ct)?;
+            let block = "x".repeat(1 << 16);
+            for _ in 0..total / block.len() {
+                c.send(&block)?;
+            }
             return c.end();
         }
         Reply::Timestamps { count, interval } => {

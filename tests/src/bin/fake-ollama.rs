@@ -10,6 +10,7 @@ A fake Ollama server on 127.0.0.1 (a free port), for benchmarks and manual trial
 Usage: fake-ollama [answer]         answer \"Hello! How can I help?\" in four chunks
        fake-ollama huge [MB]        stream an answer of MB megabytes (default 50)
        fake-ollama timestamps [N]   N chunks 5 ms apart, each its send time (default 200)
+       fake-ollama longline [MB]    one reply line of MB megabytes that never ends (default 200)
 
 Prints its URL on stdout, then serves until killed.";
 
@@ -25,6 +26,9 @@ fn main() {
         Some("huge") => Reply::Huge {
             total: num(1, 50) * 1_000_000,
             piece: 4096,
+        },
+        Some("longline") => Reply::LongLine {
+            total: num(1, 200) * 1_000_000,
         },
         Some("timestamps") => Reply::Timestamps {
             count: num(1, 200),
