@@ -29,3 +29,24 @@ PY
 compare "set one key, 100,000-key file, $(du -h big.env | cut -f1) (target: <=4x cp)" \
     "$BIN/envset -f big.env KEY_050000=changed" \
     "cp big.env big-copy.env"
+
+# envset --web: from start to the URL on stdout, and one load of the page (a GET of the form).
+printf '# The model\nOLLAMA_MODEL=llama3.1\nAPI_TOKEN=\n' > web.example
+"$PYTHON" - "$BIN/envset" <<'PY'
+import statistics, subprocess, sys, time
+times = []
+for _ in range(30):
+    start = time.perf_counter()
+    p = subprocess.Popen([sys.argv[1], "-f", "web.env", "--web", "--from-example", "web.example",
+                          "--timeout", "5"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdout.readline()
+    times.append((time.perf_counter() - start) * 1000)
+    p.kill(); p.wait()
+print("  envset --web, from start to the URL on stdout (30 runs)")
+print(f"    median {statistics.median(times):.2f} ms   max {max(times):.2f} ms")
+PY
+"$BIN/envset" -f web.env --web --from-example web.example --timeout 120 > web.url 2>/dev/null &
+WEB_PID=$!
+for _ in $(seq 50); do [ -s web.url ] && break; sleep 0.1; done
+compare "envset --web, one page load (GET of the form)" "curl -s -o /dev/null $(cat web.url)"
+kill "$WEB_PID" 2>/dev/null || true; wait "$WEB_PID" 2>/dev/null || true

@@ -13,6 +13,7 @@ pub const PAGE: Page = Page {
         "envset [-f FILE] KEY...",
         "envset [-f FILE] -u KEY...",
         "envset [-f FILE] --from-example EXAMPLE",
+        "envset --web [-f FILE] [--from-example EXAMPLE] [KEY...] [--open]",
     ],
     notes: &[
         (
@@ -109,6 +110,34 @@ pub struct Cli {
     #[arg(long, help_heading = "Asking")]
     pub stdin_all: bool,
 
+    /// Ask in a one-shot browser page on 127.0.0.1 instead of at the terminal; its URL (with a
+    /// secret token) goes to stdout
+    #[arg(long, help_heading = "Browser page")]
+    pub web: bool,
+
+    /// With --web: open the page in the browser ($BROWSER, else xdg-open or open)
+    #[arg(long, requires = "web", help_heading = "Browser page")]
+    pub open: bool,
+
+    /// With --web: the port to listen on (default: one the OS picks)
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "web",
+        help_heading = "Browser page"
+    )]
+    pub port: Option<u16>,
+
+    /// With --web: give up after SECS without a successful submit (exit 1, nothing written)
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 600,
+        requires = "web",
+        help_heading = "Browser page"
+    )]
+    pub timeout: u64,
+
     /// Echo answers to --from-example questions (they are hidden by default)
     #[arg(long, help_heading = "Asking")]
     pub visible: bool,
@@ -152,6 +181,11 @@ pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
         && (cli.from_example.is_some() || cli.args.len() != 1 || cli.args[0].contains('='))
     {
         return usage("--stdin-all reads the value of exactly one KEY");
+    }
+    if cli.web
+        && (cli.unset || cli.stdin_all || cli.confirm || cli.args.iter().any(|a| a.contains('=')))
+    {
+        return usage("--web asks for KEYs (or the example's keys): no KEY=VALUE, --unset, --stdin-all or --confirm");
     }
     Ok(())
 }

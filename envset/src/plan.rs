@@ -20,7 +20,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn set(&mut self, key: &str, value: String, unportable: bool) -> Result<(), Failure> {
+    /// Set `key` to `value`, encoded (refused when no encoding carries it).
+    pub fn set(&mut self, key: &str, value: String, unportable: bool) -> Result<(), Failure> {
         let encoded = encode_value(key, &value, unportable)?;
         self.changes.push(Change::Set {
             key: key.to_string(),
@@ -49,8 +50,40 @@ impl Plan {
     }
 }
 
-/// The plan for this command line. `real` is the file (symlinks resolved), `name` how
-/// messages call it.
+/// What one key of the command line (or of the example) needs: a value given, or a question.
+pub enum Item {
+    /// `KEY=VALUE`.
+    Given { key: String, value: String },
+    /// A KEY to ask for.
+    Ask(Ask),
+}
+
+/// One key to ask for, with what the question shows.
+pub struct Ask {
+    pub key: String,
+    /// Offered as the answer to an empty reply (from `.env.example`).
+    pub default: Option<String>,
+    /// The comment lines above the key in `.env.example`.
+    pub explanation: Vec<String>,
+    /// The key already has a value: an empty answer keeps it.
+    pub has_old: bool,
+}
+
+impl Ask {
+    /// The question, as the prompt (or the page) asks it.
+    pub fn question(&self, visible: bool) -> Question<'_> {
+        Question {
+            key: &self.key,
+            has_old: self.has_old,
+            default: self.default.as_deref(),
+            explanation: &self.explanation,
+            visible,
+        }
+    }
+}
+
+/// The plan for this command line, asking at the terminal or on standard input. `real` is the
+/// file (symlinks resolved), `name` how messages call it.
 pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Plan, Failure> {
     if cli.unset {
         let mut plan = Plan::default();
@@ -60,6 +93,26 @@ pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Plan, Failure> {
         }
         return Ok(plan);
     }
+    let items = items(cli, real, name)?;
+    let mut answers = Answers::new(cli.stdin_all, cli.confirm);
+    let mut plan = Plan::default();
+    for item in items {
+        let (key, value) = match item {
+            Item::Given { key, value } => (key, value),
+            Item::Ask(ask) => match answers.ask(&ask.question(cli.visible))? {
+                Answer::Value(v) => (ask.key, v),
+                Answer::KeepOld => continue,
+            },
+        };
+        plan.set(&key, value, cli.unportable)?;
+    }
+    Ok(plan)
+}
+
+/// The keys this command line sets or asks for, in order: the example's keys that the file
+/// lacks or has empty, or the KEY and KEY=VALUE arguments (with `--if-unset`, keys already
+/// set are left out, and said so). Every key is checked before anything is asked.
+pub fn items(cli: &Cli, real: &Path, name: &str) -> Result<Vec<Item>, Failure> {
     // What the file holds now decides what to ask (the edit re-reads it under the lock). Not
     // needed when every value is on the command line and nothing is conditional.
     let needs_current =
@@ -78,10 +131,9 @@ pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Plan, Failure> {
         )
     })?;
     let current = envfile::read::parse_text_for(text, |_| true);
-    let mut answers = Answers::new(cli.stdin_all, cli.confirm);
     match &cli.from_example {
-        Some(example) => from_example(cli, example, &current, &mut answers),
-        None => from_args(cli, name, &current, &mut answers),
+        Some(example) => from_example(example, &current),
+        None => from_args(cli, name, &current),
     }
 }
 
@@ -95,13 +147,8 @@ fn is_set(current: &Parsed, key: &str) -> bool {
     current.get(key).is_some_and(|v| !v.is_empty())
 }
 
-/// `--from-example`: ask for each key of the example that the file lacks or has empty.
-fn from_example(
-    cli: &Cli,
-    example: &Path,
-    current: &Parsed,
-    answers: &mut Answers,
-) -> Result<Plan, Failure> {
+/// `--from-example`: the keys of the example that the file lacks or has empty.
+fn from_example(example: &Path, current: &Parsed) -> Result<Vec<Item>, Failure> {
     let bytes = std::fs::read(example).with_path(exit_codes::ERROR, example)?;
     let text = envfile::read::decode(&bytes).map_err(|e| {
         Failure::at_line(
@@ -111,33 +158,24 @@ fn from_example(
             "not valid UTF-8",
         )
     })?;
-    let mut plan = Plan::default();
+    let mut items = Vec::new();
     for k in example::keys(text)
-        .iter()
+        .into_iter()
         .filter(|k| !is_set(current, &k.key))
     {
         check_key(&k.key)?;
-        let q = Question {
-            key: &k.key,
+        items.push(Item::Ask(Ask {
+            key: k.key,
+            default: Some(k.default),
+            explanation: k.explanation,
             has_old: false,
-            default: Some(&k.default),
-            explanation: &k.explanation,
-            visible: cli.visible,
-        };
-        if let Answer::Value(v) = answers.ask(&q)? {
-            plan.set(&k.key, v, cli.unportable)?;
-        }
+        }));
     }
-    Ok(plan)
+    Ok(items)
 }
 
-/// `KEY=VALUE` and `KEY` arguments; every key is checked before anything is asked.
-fn from_args(
-    cli: &Cli,
-    name: &str,
-    current: &Parsed,
-    answers: &mut Answers,
-) -> Result<Plan, Failure> {
+/// `KEY=VALUE` and `KEY` arguments.
+fn from_args(cli: &Cli, name: &str, current: &Parsed) -> Result<Vec<Item>, Failure> {
     let split = |arg: &str| -> (String, Option<String>) {
         match arg.split_once('=') {
             Some((k, v)) => (k.to_string(), Some(v.to_string())),
@@ -148,31 +186,23 @@ fn from_args(
     for (key, _) in &args {
         check_key(key)?;
     }
-    let mut plan = Plan::default();
+    let mut items = Vec::new();
     for (key, value) in args {
         if cli.if_unset && is_set(current, &key) {
             eprintln!("envset: {key} is already set in {name}; left as it is");
             continue;
         }
-        let value = match value {
-            Some(v) => v,
-            None => {
-                let q = Question {
-                    key: &key,
-                    has_old: is_set(current, &key),
-                    default: None,
-                    explanation: &[],
-                    visible: false,
-                };
-                match answers.ask(&q)? {
-                    Answer::Value(v) => v,
-                    Answer::KeepOld => continue,
-                }
-            }
-        };
-        plan.set(&key, value, cli.unportable)?;
+        items.push(match value {
+            Some(value) => Item::Given { key, value },
+            None => Item::Ask(Ask {
+                has_old: is_set(current, &key),
+                key,
+                default: None,
+                explanation: Vec::new(),
+            }),
+        });
     }
-    Ok(plan)
+    Ok(items)
 }
 
 /// Keys must be names every reader (and a shell) accepts.

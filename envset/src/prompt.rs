@@ -103,7 +103,7 @@ impl Answers {
 }
 
 /// An empty reply takes the default, else keeps the old value, else is no answer (`None`).
-fn settle(q: &Question, value: String) -> Option<Answer> {
+pub fn settle(q: &Question, value: String) -> Option<Answer> {
     if !value.is_empty() {
         return Some(Answer::Value(value));
     }

@@ -140,3 +140,30 @@ pub fn dotenv_wheels() -> &'static Path {
         root
     })
 }
+
+/// A Python with selenium (4.51.0: 4.52.0's certifi requirement does not resolve on the package
+/// mirror), for the browser tests: `$DOTENV_PYTHON` when it has it (`.ci/run` installs it
+/// there), otherwise installed once into the harness's venv.
+pub fn selenium_python() -> &'static Path {
+    static PY: OnceLock<PathBuf> = OnceLock::new();
+    PY.get_or_init(|| {
+        let py = python().to_path_buf();
+        let has = |p: &Path| {
+            Command::new(p)
+                .args(["-c", "import selenium"])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !has(&py) {
+            let root = super::workspace_root().join("target");
+            let lock = File::create(root.join(".test-selenium.lock"))
+                .unwrap_or_else(|e| panic!("lock file: {e}"));
+            lock.lock().unwrap_or_else(|e| panic!("lock: {e}"));
+            if !has(&py) {
+                run(Command::new(&py).args(["-m", "pip", "install", "-q", "selenium==4.51.0"]));
+            }
+        }
+        py
+    })
+}

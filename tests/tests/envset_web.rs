@@ -1,0 +1,331 @@
+//! `envset --web`: the one-shot page, driven through raw HTTP (every security rule) and in a
+//! real browser (headless Chromium through WebDriver, with Python's selenium).
+
+use e2e::{run_command, TestDir};
+use pretty_assertions::assert_eq;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const EXAMPLE: &str = "# The model to use\nOLLAMA_MODEL=llama3.1\n\n# Your token for the API\n# (never committed)\nAPI_TOKEN=\n";
+
+/// envset --web running in `dir`, and the URL it printed.
+struct Page {
+    child: Child,
+    url: String,
+    port: u16,
+    path: String,
+}
+
+fn start(dir: &TestDir, args: &[&str]) -> Page {
+    let mut child = dir
+        .command("envset")
+        .arg("--web")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut line = String::new();
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = line.trim().to_string();
+    let rest = url
+        .strip_prefix("http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("URL {url:?}"));
+    let (port, path) = rest
+        .split_once('/')
+        .unwrap_or_else(|| panic!("URL {url:?}"));
+    Page {
+        port: port.parse().unwrap_or_else(|e| panic!("{e}")),
+        path: format!("/{path}"),
+        url,
+        child,
+    }
+}
+
+impl Page {
+    /// Send `head` (the request line and headers, without the blank line) and `body`; the
+    /// status, the whole response head and its body.
+    fn raw(&self, head: &str, body: &[u8]) -> (u16, String, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap_or_else(|e| panic!("{e}"));
+        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+        let req = format!(
+            "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        s.write_all(req.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _ = s.write_all(body);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    fn get(&self, path: &str, host: &str) -> (u16, String, String) {
+        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}"), b"")
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The form's anti-CSRF value.
+    fn csrf(&self) -> String {
+        let (_, _, body) = self.get(&self.path, &self.host());
+        let at = body
+            .find("name=\"csrf\" value=\"")
+            .unwrap_or_else(|| panic!("{body}"))
+            + 19;
+        body[at..at + 32].to_string()
+    }
+
+    fn post(&self, form: &str, extra: &str) -> (u16, String, String) {
+        self.raw(
+            &format!(
+                "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded{extra}",
+                self.path,
+                self.host()
+            ),
+            form.as_bytes(),
+        )
+    }
+
+    /// Wait for envset to end: its exit status and stderr.
+    fn finish(mut self) -> (Option<i32>, String) {
+        let status = self.child.wait().unwrap_or_else(|e| panic!("{e}"));
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        (status.code(), err)
+    }
+}
+
+#[test]
+fn only_the_token_path_at_our_host_serves_and_every_response_is_locked_down() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "30"]);
+    assert!(
+        page.path.len() == 34 && page.path.ends_with('/'),
+        "a 128-bit token: {}",
+        page.path
+    );
+    let (status, head, body) = page.get(&page.path, &page.host());
+    assert_eq!(status, 200);
+    for h in [
+        "Cache-Control: no-store",
+        "Referrer-Policy: no-referrer",
+        "Content-Security-Policy: default-src 'none'",
+        "X-Frame-Options: DENY",
+    ] {
+        assert!(head.contains(h), "{h} in\n{head}");
+    }
+    assert!(
+        body.contains("<label for=\"OLLAMA_MODEL\">OLLAMA_MODEL</label>"),
+        "{body}"
+    );
+    assert!(body.contains("Your token for the API") && body.contains("type=\"password\""));
+    assert!(!body.contains("<script"), "no script");
+    // Wrong token (one digit off, a prefix, the root), wrong Host: nothing revealed.
+    let mut wrong = page.path.clone().into_bytes();
+    wrong[5] = if wrong[5] == b'0' { b'1' } else { b'0' };
+    let wrong = String::from_utf8(wrong).unwrap_or_default();
+    for path in [wrong.as_str(), &page.path[..20], "/", "/favicon.ico"] {
+        let (status, _, body) = page.get(path, &page.host());
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !body.contains("csrf") && !body.contains("OLLAMA_MODEL"),
+            "{body}"
+        );
+    }
+    let port = page.port;
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1:{}", port + 1),
+        String::new(),
+    ] {
+        let (status, _, body) = page.get(&page.path, &host);
+        assert_eq!(status, 403, "Host {host:?}");
+        assert!(!body.contains("csrf"), "{body}");
+    }
+    assert_eq!(page.get(&page.path, &format!("localhost:{port}")).0, 200);
+    drop(page);
+}
+
+#[test]
+fn a_submit_needs_the_csrf_value_our_origin_and_a_bounded_body() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "30"]);
+    let csrf = page.csrf();
+    let good = format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=tok");
+    assert_eq!(
+        page.post("OLLAMA_MODEL=&API_TOKEN=tok", "").0,
+        403,
+        "no CSRF value"
+    );
+    assert_eq!(
+        page.post("csrf=00000000000000000000000000000000&API_TOKEN=tok", "")
+            .0,
+        403,
+        "wrong CSRF value"
+    );
+    assert_eq!(
+        page.post(&good, "\r\nOrigin: http://evil.example").0,
+        403,
+        "foreign Origin"
+    );
+    assert_eq!(
+        page.post(
+            &good,
+            &format!("\r\nOrigin: http://127.0.0.2:{}", page.port)
+        )
+        .0,
+        403
+    );
+    let big = format!("csrf={csrf}&API_TOKEN={}", "x".repeat(2 << 20));
+    assert_eq!(page.post(&big, "").0, 413, "over 1 MiB");
+    assert!(!dir.path().join(".env").exists(), "nothing written yet");
+    // A slow client holding a connection open does not block the real one.
+    let mut slow = TcpStream::connect(("127.0.0.1", page.port)).unwrap_or_else(|e| panic!("{e}"));
+    let _ = slow.write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nab");
+    let (status, _, body) = page.post(
+        &good,
+        &format!("\r\nOrigin: http://127.0.0.1:{}", page.port),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Saved 2 keys to .env"), "{body}");
+    assert!(!body.contains("tok") || !body.contains("API_TOKEN=tok"));
+    let port = page.port;
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("tok\n"), "{stderr}");
+    assert_eq!(dir.read(".env"), b"OLLAMA_MODEL=llama3.1\nAPI_TOKEN=tok\n");
+    let mode = std::fs::metadata(dir.path().join(".env"))
+        .map(|m| m.permissions().mode() & 0o777)
+        .ok();
+    assert_eq!(mode, Some(0o600));
+    // One use: the token is spent and the server gone.
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "a second submit finds no server"
+    );
+}
+
+#[test]
+fn a_refused_value_is_named_next_to_its_field_and_nothing_is_written() {
+    let dir = TestDir::new();
+    dir.write(".env", "OTHER=1\n");
+    let page = start(&dir, &["A_KEY", "B_KEY", "--timeout", "30"]);
+    let csrf = page.csrf();
+    // python-dotenv would expand ${HOME}: refused (without --unportable); B_KEY has no value.
+    let (status, _, body) = page.post(
+        &format!("csrf={csrf}&A_KEY=%24%7BHOME%7Dsecretpart&B_KEY="),
+        "",
+    );
+    assert_eq!(status, 422);
+    assert!(body.contains("Nothing was saved"), "{body}");
+    assert!(
+        body.contains("python-dotenv expands even inside single quotes"),
+        "{body}"
+    );
+    assert!(body.contains("A value is required."), "{body}");
+    assert!(
+        !body.contains("secretpart"),
+        "a refused value is not echoed back"
+    );
+    assert_eq!(dir.read(".env"), b"OTHER=1\n", "file untouched");
+    // The page still waits; a good submit saves both at once.
+    let (status, _, body) = page.post(&format!("csrf={csrf}&A_KEY=a+b&B_KEY=%27q%27"), "");
+    assert_eq!(status, 200, "{body}");
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(dir.read(".env"), b"OTHER=1\nA_KEY='a b'\nB_KEY=\"'q'\"\n");
+}
+
+#[test]
+fn no_submit_within_the_timeout_exits_1_and_writes_nothing() {
+    let dir = TestDir::new();
+    let page = start(&dir, &["TOKEN", "--timeout", "1"]);
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.ends_with("envset: no answer within 1 s; nothing written\n"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join(".env").exists());
+}
+
+#[test]
+fn nothing_missing_means_no_page_at_all() {
+    let dir = TestDir::new();
+    dir.write(".env.example", "A=1\n");
+    dir.write(".env", "A=2\n");
+    let out = dir.run("envset", &["--web", "--from-example", ".env.example"]);
+    out.assert_output(0, "", "envset: nothing to ask: .env has every key\n");
+    let out = dir.run("envset", &["--web", "A=1"]);
+    out.assert_code(2);
+}
+
+/// The page in a real browser: headless Chromium, driven through WebDriver by selenium.
+#[test]
+fn a_person_fills_the_page_in_chromium_and_the_file_reads_back_in_python_dotenv() {
+    for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        assert!(
+            std::path::Path::new(tool).exists(),
+            "{tool} is needed (apt-get install chromium chromium-driver)"
+        );
+    }
+    let python = e2e::python::selenium_python();
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "60"]);
+    let shot = e2e::workspace_root().join("target/envset-web.png");
+    let out = run_command(
+        Command::new(python)
+            .arg("-c")
+            .arg(include_str!("../fixtures/fill_page.py"))
+            .arg(&page.url)
+            .arg(&shot)
+            .env("SE_OFFLINE", "true"),
+        None,
+    );
+    out.assert_success();
+    // What the person saw: the labels and the example's comments, in order.
+    assert_eq!(
+        out.stdout,
+        "label OLLAMA_MODEL\nnote The model to use\nlabel API_TOKEN\nnote Your token for the API\nnote (never committed)\nsaid Saved 2 keys to .env\n"
+    );
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    let py = e2e::python::dotenv_values(&[dir.path().join(".env")], &[]);
+    assert_eq!(
+        py[0],
+        vec![
+            ("OLLAMA_MODEL".to_string(), Some("qwen3:8b".to_string())),
+            (
+                "API_TOKEN".to_string(),
+                Some("s3cr3t 'quoted' \"both\" #x".to_string())
+            ),
+        ]
+    );
+    let mode = std::fs::metadata(dir.path().join(".env"))
+        .map(|m| m.permissions().mode() & 0o777)
+        .ok();
+    assert_eq!(mode, Some(0o600));
+    assert!(shot.exists(), "the screenshot for the README");
+}
