@@ -31,7 +31,7 @@ fn project() -> TestDir {
 }
 
 /// The installer a test's venv-bootstrap runs.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Installer {
     Pip,
     Uv,
@@ -875,4 +875,220 @@ fn a_rebuild_or_force_killed_at_any_moment_is_finished_by_the_next_run() {
         .filter(|n| n.contains("trash"))
         .collect();
     assert!(leftovers.is_empty(), "trash left: {leftovers:?}");
+}
+
+/// A pyproject project in `dir`: tinypkg as a dependency, extrapkg as the extra `more`,
+/// grouppkg in the group `dev` (which includes the group `lint`: lintpkg).
+fn pyproject_project(build_system: bool) -> TestDir {
+    let dir = project();
+    for name in ["grouppkg", "lintpkg"] {
+        e2e::wheels::make_wheel(&dir.path().join("wheels"), name, "1.0");
+    }
+    let mut text = String::from(
+        "[project]\nname = \"inproject\"\nversion = \"0.1\"\nrequires-python = \">=3.8\"\n\
+         dependencies = [\"tinypkg==1.0\"]\n\
+         [project.optional-dependencies]\nmore = [\"extrapkg\"]\n\
+         [dependency-groups]\nlint = [\"lintpkg\"]\ndev = [{include-group = \"lint\"}, \"grouppkg\"]\n",
+    );
+    if build_system {
+        text.push_str("[build-system]\nrequires = []\nbuild-backend = \"inproject_backend\"\nbackend-path = [\".\"]\n");
+        dir.write(
+            "inproject_backend.py",
+            include_str!("../fixtures/inproject_backend.py"),
+        );
+        dir.write("src/inproject.py", "GREETING = 'hello'\n");
+    }
+    dir.write("pyproject.toml", text);
+    dir
+}
+
+#[test]
+fn a_pyproject_installs_its_dependencies_groups_and_extras_and_drops_what_it_no_longer_lists() {
+    let dir = pyproject_project(false);
+    dir.write("requirements.txt", "nothing-here==9\n"); // pyproject.toml comes first
+    vb(&dir, &["-q"]).assert_success();
+    assert_eq!(
+        installed(&dir)
+            .iter()
+            .filter(|p| p.ends_with("pkg"))
+            .count(),
+        1,
+        "{:?}",
+        installed(&dir)
+    );
+    let out = vb(&dir, &["-q", "--group", "dev", "--extra", "more"]);
+    out.assert_success();
+    let got = installed(&dir);
+    for name in ["tinypkg", "extrapkg", "grouppkg", "lintpkg"] {
+        assert!(got.iter().any(|p| p == name), "{name} in {got:?}");
+    }
+    // The stamp covers the pyproject's bytes and the selection: a warm start runs nothing.
+    let warm = vb(&dir, &["--group", "dev", "--extra", "more", "--check"]);
+    warm.assert_success();
+    // Dropping the extra and the group removes what only they needed.
+    let out = vb(&dir, &[]);
+    out.assert_success();
+    let got = installed(&dir);
+    assert!(got.iter().any(|p| p == "tinypkg"), "{got:?}");
+    for name in ["extrapkg", "grouppkg", "lintpkg"] {
+        assert!(!got.iter().any(|p| p == name), "{name} removed: {got:?}");
+    }
+    let out = vb(&dir, &["--group", "nope"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .contains("pyproject.toml: no group 'nope' in [dependency-groups]"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_project_with_a_build_system_is_installed_editable() {
+    let dir = pyproject_project(true);
+    let show = [
+        "--",
+        "python",
+        "-c",
+        "import inproject, tinypkg; print(inproject.GREETING)",
+    ];
+    for installer in [Installer::Pip, Installer::Uv] {
+        let _ = fs::remove_dir_all(dir.path().join(".nix-venv"));
+        let out = run_command(vb_command_with(&dir, PYTHON, installer).args(show), None);
+        out.assert_success();
+        assert_eq!(out.stdout, "hello\n");
+    }
+    // An edit to the source is seen at once, without a reinstall.
+    dir.write("src/inproject.py", "GREETING = 'edited'\n");
+    let out = vb(&dir, &show);
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("edited\n", ""));
+    // --no-project leaves it out.
+    let out = vb(
+        &dir,
+        &[
+            "-q",
+            "--no-project",
+            "--",
+            "python",
+            "-c",
+            "import inproject",
+        ],
+    );
+    out.assert_code(1);
+}
+
+#[test]
+fn the_python_pin_is_checked_before_anything_is_built() {
+    let dir = pyproject_project(false);
+    let text = String::from_utf8(dir.read("pyproject.toml")).unwrap_or_default();
+    dir.write("pyproject.toml", text.replace(">=3.8", ">=3.99"));
+    let out = vb(&dir, &[]);
+    out.assert_code(3);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "venv-bootstrap: Python 3.11.2 ({PYTHON}) does not match requires-python '>=3.99' ("
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join(".nix-venv").exists(), "nothing built");
+    dir.write("pyproject.toml", text);
+    dir.write(".python-version", "3.12\n");
+    let out = vb(&dir, &[]);
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("does not match '3.12' ("),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(".python-version)"), "{}", out.stderr);
+    dir.write(".python-version", "3.11\n");
+    vb(&dir, &["-q"]).assert_success();
+}
+
+#[test]
+fn a_wrong_hash_is_exit_4_with_the_installers_reason() {
+    let dir = project();
+    dir.write(
+        "requirements.txt",
+        format!("tinypkg==1.0 --hash=sha256:{}\n", "0".repeat(64)),
+    );
+    for installer in [Installer::Pip, Installer::Uv] {
+        let _ = fs::remove_dir_all(dir.path().join(".nix-venv"));
+        let out = run_command(vb_command_with(&dir, PYTHON, installer).arg("-q"), None);
+        out.assert_code(4);
+        let said = out.stderr.to_lowercase();
+        assert!(said.contains("hash"), "{installer:?}: {}", out.stderr);
+        assert!(!installed(&dir).iter().any(|p| p == "tinypkg"));
+    }
+}
+
+/// Make `uv.lock` for the project in `dir` with uv, offline, from its wheel folder.
+fn lock_with_uv(dir: &TestDir) {
+    let out = run_command(
+        std::process::Command::new(e2e::python::uv())
+            .args([
+                "lock",
+                "--offline",
+                "--no-index",
+                "--find-links",
+                "wheels",
+                "--python",
+                PYTHON,
+            ])
+            .current_dir(dir.path())
+            .env("UV_PYTHON_DOWNLOADS", "never")
+            .env("UV_CACHE_DIR", dir.path().join("uv-cache")),
+        None,
+    );
+    out.assert_success();
+}
+
+#[test]
+fn a_uv_lock_is_installed_exactly_as_locked_and_needs_uv() {
+    let dir = pyproject_project(false);
+    lock_with_uv(&dir);
+    let lock = String::from_utf8(dir.read("uv.lock")).unwrap_or_default();
+    assert!(
+        lock.contains("name = \"tinypkg\"\nversion = \"1.0\""),
+        "{lock}"
+    );
+    // The pyproject now allows 2.0, which the wheel folder has: --frozen keeps the lock's 1.0.
+    let text = String::from_utf8(dir.read("pyproject.toml")).unwrap_or_default();
+    dir.write(
+        "pyproject.toml",
+        text.replace("tinypkg==1.0", "tinypkg>=1.0"),
+    );
+    dir.write("requirements.txt", "nothing-here==9\n");
+    let out = vb(
+        &dir,
+        &[
+            "--group",
+            "dev",
+            "--",
+            "python",
+            "-c",
+            "import tinypkg, lintpkg; print(tinypkg.VERSION)",
+        ],
+    );
+    out.assert_success();
+    assert_eq!(out.stdout, "1.0\n");
+    assert!(
+        installed(&dir).iter().any(|p| p == "pip"),
+        "pip stays (inexact sync)"
+    );
+    vb(&dir, &["--group", "dev", "--check"]).assert_success();
+    // Without uv: a clear error and the way out.
+    let _ = fs::remove_dir_all(dir.path().join(".nix-venv"));
+    let out = run_command(
+        vb_command_with(&dir, PYTHON, Installer::Pip).arg("-q"),
+        None,
+    );
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .contains("uv.lock is installed with uv, and there is no uv on PATH: install uv"),
+        "{}",
+        out.stderr
+    );
 }

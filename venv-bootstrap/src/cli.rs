@@ -84,7 +84,8 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", help_heading = "Venv")]
     pub python: Option<PathBuf>,
 
-    /// A requirements file (repeatable; default requirements.txt when present)
+    /// A requirements file (repeatable). Default: uv.lock (with pyproject.toml), else
+    /// pyproject.toml, else requirements.txt, whichever the folder has first
     #[arg(
         short = 'r',
         long = "requirement",
@@ -92,6 +93,19 @@ pub struct Cli {
         help_heading = "Requirements"
     )]
     pub requirements: Vec<PathBuf>,
+
+    /// pyproject.toml: also install this [dependency-groups] group (repeatable)
+    #[arg(long = "group", value_name = "NAME", help_heading = "Requirements")]
+    pub groups: Vec<String>,
+
+    /// pyproject.toml: also install this [project.optional-dependencies] extra (repeatable)
+    #[arg(long = "extra", value_name = "NAME", help_heading = "Requirements")]
+    pub extras: Vec<String>,
+
+    /// pyproject.toml: do not install the project itself (editable) even when it has a
+    /// [build-system]
+    #[arg(long, help_heading = "Requirements")]
+    pub no_project: bool,
 
     /// A constraints file (repeatable)
     #[arg(

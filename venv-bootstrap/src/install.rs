@@ -46,7 +46,10 @@ impl Installer {
 pub fn prepare(cmd: &mut Command, venv: Option<&Path>) {
     cmd.env_remove("PYTHONHOME")
         .env_remove("PYTHONPATH")
-        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        // Never fetch an interpreter: under Nix it comes from the flake (a downloaded one does
+        // not even run on NixOS).
+        .env("UV_PYTHON_DOWNLOADS", "never");
     // Nix shells set SOURCE_DATE_EPOCH=1, and ZIP cannot store dates before 1980.
     let epoch = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
@@ -240,14 +243,19 @@ pub fn upgrade_pip(venv: &Path, inst: &Installer) {
     }
 }
 
-/// Install the requirement files (with the constraint files) into the venv.
+/// Install the requirement files (with the constraint files) into the venv; in pip's and uv's
+/// hash-checking mode when `require_hashes` (a requirement carries `--hash=`).
 pub fn install(
     venv: &Path,
     inst: &Installer,
     reqs: &[PathBuf],
     cons: &[PathBuf],
+    require_hashes: bool,
 ) -> Result<(), Failure> {
     let mut cmd = installer(venv, inst, "install");
+    if require_hashes {
+        cmd.arg("--require-hashes");
+    }
     for r in reqs {
         cmd.arg("-r").arg(r);
     }
@@ -255,6 +263,71 @@ pub fn install(
         cmd.arg("-c").arg(c);
     }
     run_installer(cmd, venv, inst, "install")
+}
+
+/// Install requirement specifiers (a pyproject's), and the project in `editable` as editable.
+pub fn install_specs(
+    venv: &Path,
+    inst: &Installer,
+    specs: &[String],
+    editable: Option<&Path>,
+    cons: &[PathBuf],
+) -> Result<(), Failure> {
+    if specs.is_empty() && editable.is_none() {
+        return Ok(());
+    }
+    let mut cmd = installer(venv, inst, "install");
+    cmd.args(specs);
+    if let Some(dir) = editable {
+        cmd.arg("-e").arg(dir);
+    }
+    for c in cons {
+        cmd.arg("-c").arg(c);
+    }
+    run_installer(cmd, venv, inst, "install")
+}
+
+/// Install a `uv.lock` exactly as locked into the venv: `uv sync --frozen`, with the project
+/// environment set to the venv. `--inexact`: packages the lock does not name (pip, hand
+/// installs) stay; dropped ones are removed the way every input kind's are.
+pub fn sync_lock(
+    venv: &Path,
+    inst: &Installer,
+    project: &Path,
+    sel: &crate::source::Selection,
+) -> Result<(), Failure> {
+    let Some(uv) = &inst.uv else {
+        return Err(Failure::new(
+            exit_codes::ERROR,
+            "uv.lock is installed with uv, and there is no uv on PATH: install uv (pip install uv), \
+             or name a requirements file with -r requirements.txt",
+        ));
+    };
+    let mut cmd = Command::new(uv);
+    cmd.args(["sync", "--frozen", "--inexact", "--project"])
+        .arg(project)
+        .arg("--python")
+        .arg(venv.join("bin").join("python"))
+        .env("UV_PROJECT_ENVIRONMENT", venv);
+    if inst.quiet {
+        cmd.arg("-q");
+    }
+    for g in &sel.groups {
+        cmd.arg("--group").arg(g);
+    }
+    for e in &sel.extras {
+        cmd.arg("--extra").arg(e);
+    }
+    if sel.no_project {
+        cmd.arg("--no-install-project");
+    }
+    uv_network_args(&mut cmd, inst);
+    prepare(&mut cmd, Some(venv));
+    report(
+        "uv sync",
+        exit_codes::INSTALL_FAILED,
+        run(&mut cmd, inst.quiet, inst.verbose),
+    )
 }
 
 /// Remove packages from the venv (those the requirements no longer need).

@@ -5,10 +5,10 @@ use crate::cli::{Cli, InstallerChoice};
 use crate::exit_codes;
 use crate::install::Installer;
 use crate::python::{self, Python};
+use crate::source::{self, Selection, Source};
 use crate::stamp;
 use crate::venv::Spec;
 use envtools_cli::Failure;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Everything [`Spec`] borrows, owned.
@@ -16,7 +16,8 @@ pub struct Setup {
     pub venv: PathBuf,
     pub python: Python,
     pub installer: Installer,
-    pub requirements: Vec<PathBuf>,
+    pub source: Source,
+    pub selection: Selection,
     pub constraints: Vec<PathBuf>,
     pub files: Vec<stamp::InputFile>,
     pub inputs: Vec<u8>,
@@ -33,13 +34,14 @@ impl Setup {
         let venv = absolute(&cli.venv);
         let python = python::find(cli.python.as_deref(), &venv.join("bin"))
             .map_err(|e| Failure::new(exit_codes::PYTHON_FAILED, e))?;
-        let mut requirements: Vec<PathBuf> = cli.requirements.iter().map(|p| absolute(p)).collect();
-        // Only a default requirements.txt that does not exist at all means "no requirements":
-        // a folder or FIFO of that name is an error, never "uninstall everything".
-        let default = Path::new("requirements.txt");
-        if requirements.is_empty() && fs::symlink_metadata(default).is_ok() {
-            requirements.push(absolute(default));
-        }
+        let requirements: Vec<PathBuf> = cli.requirements.iter().map(|p| absolute(p)).collect();
+        let dir = absolute(Path::new("."));
+        let source = source::choose(&dir, requirements);
+        let selection = Selection {
+            groups: cli.groups.clone(),
+            extras: cli.extras.clone(),
+            no_project: cli.no_project,
+        };
         let constraints: Vec<PathBuf> = cli.constraints.iter().map(|p| absolute(p)).collect();
         let installer = Installer {
             uv: find_uv(cli.installer)?,
@@ -48,19 +50,22 @@ impl Setup {
             quiet: cli.quiet,
             verbose: cli.verbose,
         };
-        let files = stamp::read_files(&requirements, &constraints).map_err(|e| {
+        let files = source::read_inputs(&source, &constraints, &dir).map_err(|e| {
             Failure::new(exit_codes::ERROR, format!("cannot read requirements: {e}"))
         })?;
+        let mut options = installer.stamp_options();
+        options.extend(selection.stamp_options());
         let inputs = stamp::render_inputs(&stamp::Inputs {
             installer: installer.name(),
-            options: installer.stamp_options(),
+            options,
             files: &files,
         });
         Ok(Setup {
             venv,
             python,
             installer,
-            requirements,
+            source,
+            selection,
             constraints,
             files,
             inputs,
@@ -73,7 +78,8 @@ impl Setup {
             venv: &self.venv,
             python: &self.python,
             installer: &self.installer,
-            requirements: &self.requirements,
+            source: &self.source,
+            selection: &self.selection,
             constraints: &self.constraints,
             files: &self.files,
             inputs: &self.inputs,

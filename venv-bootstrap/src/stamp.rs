@@ -92,7 +92,7 @@ pub struct Inputs<'a> {
 /// A requirement or constraint file, as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
-    /// `requirement` or `constraint`.
+    /// `requirement`, `constraint`, `pyproject`, `uv.lock` or `python-version`.
     pub kind: &'static str,
     pub path: PathBuf,
     pub bytes: Vec<u8>,
@@ -205,6 +205,17 @@ fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// One input file of `kind` (`pyproject`, `uv.lock`, `python-version`), read as requirement
+/// files are (a regular file only).
+pub fn read_input(kind: &'static str, path: &Path) -> Result<InputFile, String> {
+    let bytes = read_regular(path).map_err(|why| format!("{}: {why}", path.display()))?;
+    Ok(InputFile {
+        kind,
+        path: path.to_path_buf(),
+        bytes,
+    })
 }
 
 /// True the first time a file is reached, by its real path: `-r ../requirements.txt` in a

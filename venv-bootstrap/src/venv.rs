@@ -8,6 +8,7 @@ use crate::health::{self, State};
 use crate::install::{self, Installer};
 use crate::owned::{self, Ledger, Verdict};
 use crate::python::{self, Python};
+use crate::source::{self, Selection, Source};
 use crate::stamp::{self, PythonPart, Stamp};
 use crate::trash;
 use envtools_cli::{Failure, IntoFailure};
@@ -20,7 +21,9 @@ pub struct Spec<'a> {
     pub venv: &'a Path,
     pub python: &'a Python,
     pub installer: &'a Installer,
-    pub requirements: &'a [PathBuf],
+    /// The input kind, and the packages it asks for.
+    pub source: &'a Source,
+    pub selection: &'a Selection,
     pub constraints: &'a [PathBuf],
     /// Every requirement and constraint file, as read for the stamp.
     pub files: &'a [stamp::InputFile],
@@ -56,6 +59,16 @@ pub fn ensure(spec: &Spec) -> Result<Ensured, Failure> {
     }
     if let State::NotAVenv(why) = state {
         return Err(err(exit_codes::ERROR, why));
+    }
+    // The Python pin, before anything is built (this runs Python, so only when there is one).
+    if spec
+        .files
+        .iter()
+        .any(|f| matches!(f.kind, "pyproject" | "python-version"))
+    {
+        let version =
+            python::version(&spec.python.path).map_err(|e| err(exit_codes::PYTHON_FAILED, e))?;
+        source::check_pin(spec.files, &spec.python.path, &version)?;
     }
     let announce = |lock: &Path| {
         say(
@@ -189,15 +202,18 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
         ledger.baseline = Some(owned::installed(spec.venv));
         write_ledger(lock, &ledger)?;
     }
-    if !spec.requirements.is_empty() {
-        if let Err(f) = install::install(
-            spec.venv,
-            spec.installer,
-            spec.requirements,
-            spec.constraints,
-        ) {
-            return Ok(Ensured::InstallFailed(f));
+    if let Err(f) = source::install(
+        spec.source,
+        spec.files,
+        spec.constraints,
+        spec.selection,
+        spec.venv,
+        spec.installer,
+    ) {
+        if f.code != exit_codes::INSTALL_FAILED {
+            return Err(f);
         }
+        return Ok(Ensured::InstallFailed(f));
     }
     ledger.settle(&owned::installed(spec.venv));
     if had_owned && !ledger.owned.is_empty() {
@@ -221,7 +237,7 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
 /// from the requirements, with what only they pulled in). Packages installed by hand, and
 /// what they depend on, stay. When that cannot be known, nothing is removed.
 fn remove_unneeded(spec: &Spec, ledger: &mut Ledger) -> Result<(), Failure> {
-    let lines = match owned::requirement_lines(spec.files) {
+    let lines = match source::requirement_lines(spec.source, spec.files, spec.selection) {
         Ok(lines) => lines,
         Err(line) => {
             keep_all(spec, &line);
