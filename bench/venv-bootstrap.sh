@@ -43,3 +43,35 @@ uvway="sh -c '$UV venv -q --python $PY .cold-uv && $UV pip install -q --python .
 hyperfine -N --runs 3 --prepare 'rm -rf .cold-vb .cold-pip .cold-vu .cold-uv' --export-json "$WORK/cold.json" \
     "$cold" "$pipway" "$coldvu" "$uvway" >/dev/null 2>&1
 python3 "$ROOT/bench/report.py" "cold build of a venv with 5 small packages (pip, then uv; uv's own way leaves no pip in the venv)" "$WORK/cold.json"
+
+# pyproject.toml and uv.lock projects: warm starts, and cold builds next to `uv sync` itself.
+mkdir -p "$WORK/pp" && cd "$WORK/pp"
+cp -r ../vb/wheels .
+cat > pyproject.toml <<'TOML'
+[project]
+name = "benchproject"
+version = "0.1"
+requires-python = ">=3.8"
+dependencies = ["alpha", "beta", "gamma"]
+[dependency-groups]
+dev = ["delta", "epsilon"]
+TOML
+pp="$BIN/venv-bootstrap -q --python $PY --installer uv --offline --find-links wheels --group dev"
+env PATH="$UVDIR:$PATH" $pp -- true
+compare "pyproject.toml project, warm start (target: <=2 ms over true)" \
+    "env PATH=$UVDIR:$PATH $pp -- true" \
+    "true"
+compare_mixed "pyproject.toml project, cold build with uv (venv made, pip seeded, 5 packages)" \
+    "env PATH=$UVDIR:$PATH $BIN/venv-bootstrap -q --venv .cold-pp --python $PY --installer uv --offline --find-links wheels --group dev --force" \
+    -- "sh -c 'rm -rf .cold-uvpp && $UV venv -q --python $PY .cold-uvpp && $UV pip install -q --python .cold-uvpp/bin/python --offline --no-index --find-links wheels alpha beta gamma delta epsilon'"
+UV_PYTHON_DOWNLOADS=never "$UV" lock -q --offline --no-index --find-links wheels --python "$PY"
+lk="$BIN/venv-bootstrap -q --python $PY --installer uv --offline --find-links wheels --group dev"
+rm -rf .nix-venv
+env PATH="$UVDIR:$PATH" $lk -- true
+compare "uv.lock project, warm start vs uv sync on a synced venv (uv's own no-op)" \
+    "env PATH=$UVDIR:$PATH $lk -- true" \
+    "env UV_PROJECT_ENVIRONMENT=.nix-venv UV_PYTHON_DOWNLOADS=never $UV sync -q --frozen --inexact --offline --no-index --find-links wheels --group dev" \
+    "true"
+compare_mixed "uv.lock project, cold build" \
+    "env PATH=$UVDIR:$PATH $BIN/venv-bootstrap -q --venv .cold-lk --python $PY --installer uv --offline --find-links wheels --group dev --force" \
+    -- "sh -c 'rm -rf .cold-uvsync && UV_PROJECT_ENVIRONMENT=.cold-uvsync UV_PYTHON_DOWNLOADS=never $UV sync -q --frozen --offline --no-index --find-links wheels --group dev --python $PY'"

@@ -1092,3 +1092,52 @@ fn a_uv_lock_is_installed_exactly_as_locked_and_needs_uv() {
         out.stderr
     );
 }
+
+#[test]
+fn long_work_shows_one_plain_line_per_step_and_the_installers_output_only_with_v() {
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\nextrapkg\n");
+    let out = vb_pip(&dir, &[]);
+    out.assert_success();
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert!(
+        lines[0].starts_with("venv-bootstrap: creating ") && lines[0].ends_with("(3.11.2)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        lines[1],
+        "venv-bootstrap: installing requirements.txt with pip"
+    );
+    dir.write("requirements.txt", "tinypkg==2.0\n");
+    let out = vb_pip(&dir, &["-v"]);
+    out.assert_success();
+    assert!(
+        out.stderr.contains("Successfully installed tinypkg-2.0"),
+        "-v shows pip: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn at_a_terminal_a_cold_build_keeps_one_live_status_line() {
+    use rexpect::session::spawn_command;
+    let dir = project();
+    dir.write("requirements.txt", "tinypkg==1.0\nextrapkg\n");
+    let mut cmd = vb_command_with(&dir, PYTHON, Installer::Pip);
+    cmd.arg("--");
+    cmd.arg("true");
+    let mut p = spawn_command(cmd, Some(60_000)).unwrap_or_else(|e| panic!("pty: {e}"));
+    let screen = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        screen.contains("\r\x1b[2Kvenv-bootstrap: installing with pip: "),
+        "{screen:?}"
+    );
+    assert!(screen.contains(" s"), "elapsed time: {screen:?}");
+    assert!(
+        !screen.contains("Successfully installed"),
+        "pip's own output held back: {screen:?}"
+    );
+    assert!(installed(&dir).iter().any(|p| p == "tinypkg"));
+}

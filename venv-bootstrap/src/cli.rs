@@ -56,7 +56,10 @@ pulled in; packages you pip-install by hand stay, with what they need.",
             "2",
             "bad usage; unreadable requirements file; venv path is a file or not a venv",
         ),
-        ("3", "no usable Python, or python -m venv failed"),
+        (
+            "3",
+            "no usable Python, python -m venv failed, or the Python pin does not match",
+        ),
         (
             "4",
             "the installer failed (COMMAND not run, unless --on-error warn)",
@@ -165,11 +168,12 @@ pub struct Cli {
     #[arg(long, help_heading = "Running")]
     pub check: bool,
 
-    /// Print only errors (the installer's output is shown only when it fails)
+    /// Print only errors: no step lines, no live status line (the installer's last lines still
+    /// show when it fails)
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
 
-    /// Say what is checked and run
+    /// Say what is checked and run, and show the installer's own output as it comes
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 

@@ -3,11 +3,13 @@
 //! clean for `--print-env` and COMMAND), or is held back and shown only on failure with -q.
 
 use crate::exit_codes;
+use crate::progress;
 use envtools_cli::Failure;
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 /// Which installer, and the options that shape what it installs (all part of the stamp).
 #[derive(Debug, Clone)]
@@ -65,31 +67,71 @@ pub fn prepare(cmd: &mut Command, venv: Option<&Path>) {
     }
 }
 
-/// Run `cmd`, its output on our stderr (or held back when quiet). Returns the exit status
-/// and, on failure, the last lines of its output.
+/// Run `cmd`. With `-v` its output goes to our stderr as it comes (stdout stays clean for
+/// `--print-env` and COMMAND); otherwise it is held back, counted for the live status line
+/// (`step`, at a terminal), and its last lines are returned when it fails.
 fn run(cmd: &mut Command, quiet: bool, verbose: bool) -> io::Result<Result<(), (String, String)>> {
+    run_step(cmd, quiet, verbose, "working")
+}
+
+fn run_step(
+    cmd: &mut Command,
+    quiet: bool,
+    verbose: bool,
+    step: &str,
+) -> io::Result<Result<(), (String, String)>> {
+    cmd.stdin(Stdio::null());
     if verbose {
         eprintln!("venv-bootstrap: running {cmd:?}");
+        let stderr = io::stderr().as_fd().try_clone_to_owned()?;
+        let status = cmd.stdout(Stdio::from(stderr)).status()?;
+        return Ok(if status.success() {
+            Ok(())
+        } else {
+            Err((status.to_string(), String::new()))
+        });
     }
-    cmd.stdin(Stdio::null());
-    if quiet {
-        let out = cmd.output()?;
-        if out.status.success() {
-            return Ok(Ok(()));
-        }
-        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-        text.push_str(&String::from_utf8_lossy(&out.stderr));
-        let lines: Vec<&str> = text.lines().collect();
-        let tail = lines[lines.len().saturating_sub(15)..].join("\n");
-        return Ok(Err((out.status.to_string(), tail)));
-    }
-    let stderr = io::stderr().as_fd().try_clone_to_owned()?;
-    let status = cmd.stdout(Stdio::from(stderr)).status()?;
-    Ok(if status.success() {
-        Ok(())
-    } else {
-        Err((status.to_string(), String::new()))
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let counter = Arc::new(progress::Counter::default());
+    let live = progress::Live::start(step, &counter, quiet, verbose);
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn io::Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|pipe| {
+        let (counter, lines) = (Arc::clone(&counter), Arc::clone(&lines));
+        std::thread::spawn(move || {
+            for line in io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                counter.line(&line);
+                let mut kept = lines.lock().unwrap_or_else(|p| p.into_inner());
+                if kept.len() == 200 {
+                    kept.remove(0);
+                }
+                kept.push(line);
+            }
+        })
     })
+    .collect();
+    let status = child.wait()?;
+    for r in readers {
+        let _ = r.join();
+    }
+    drop(live);
+    if status.success() {
+        return Ok(Ok(()));
+    }
+    let kept = lines.lock().unwrap_or_else(|p| p.into_inner());
+    let tail = kept[kept.len().saturating_sub(15)..].join("\n");
+    Ok(Err((status.to_string(), tail)))
 }
 
 fn report(
@@ -123,7 +165,7 @@ pub fn create_venv(python: &Path, venv: &Path, inst: &Installer) -> Result<(), F
     report(
         "python -m venv",
         exit_codes::PYTHON_FAILED,
-        run(&mut cmd, inst.quiet, inst.verbose),
+        run_step(&mut cmd, inst.quiet, inst.verbose, "creating the venv"),
     )?;
     match inst.uv {
         Some(_) => seed_pip(venv, inst),
@@ -189,10 +231,11 @@ fn run_installer(
     verb: &str,
 ) -> Result<(), Failure> {
     prepare(&mut cmd, Some(venv));
+    let step = format!("{verb}ing with {}", inst.name());
     report(
         &format!("{} {verb}", inst.name()),
         exit_codes::INSTALL_FAILED,
-        run(&mut cmd, inst.quiet, inst.verbose),
+        run_step(&mut cmd, inst.quiet, inst.verbose, &step),
     )
 }
 
@@ -326,7 +369,12 @@ pub fn sync_lock(
     report(
         "uv sync",
         exit_codes::INSTALL_FAILED,
-        run(&mut cmd, inst.quiet, inst.verbose),
+        run_step(
+            &mut cmd,
+            inst.quiet,
+            inst.verbose,
+            "syncing uv.lock with uv",
+        ),
     )
 }
 

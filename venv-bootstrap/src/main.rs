@@ -9,6 +9,7 @@ mod health;
 mod install;
 mod owned;
 mod pin;
+mod progress;
 mod pyproject;
 mod python;
 mod setup;

@@ -22,6 +22,27 @@ pub enum Source {
     UvLock { pyproject: PathBuf, lock: PathBuf },
 }
 
+impl Source {
+    /// What is installed from, for the step line: `requirements.txt`, `pyproject.toml`, ...
+    /// `None` when there is nothing to install.
+    pub fn describe(&self) -> Option<String> {
+        let name = |p: &Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        match self {
+            Source::Requirements(r) if r.is_empty() => None,
+            Source::Requirements(r) => {
+                Some(r.iter().map(|p| name(p)).collect::<Vec<_>>().join(", "))
+            }
+            Source::Pyproject(p) => Some(name(p)),
+            Source::UvLock { lock, .. } => Some(name(lock)),
+        }
+    }
+}
+
 /// `--group`, `--extra`, `--no-project`.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {

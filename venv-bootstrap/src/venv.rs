@@ -202,6 +202,12 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
         ledger.baseline = Some(owned::installed(spec.venv));
         write_ledger(lock, &ledger)?;
     }
+    if let Some(what) = spec.source.describe() {
+        say(
+            spec,
+            &format!("installing {what} with {}", spec.installer.name()),
+        );
+    }
     if let Err(f) = source::install(
         spec.source,
         spec.files,
