@@ -117,10 +117,22 @@ fn serve(mut conn: TcpStream, requests: &Mutex<Vec<Request>>, respond: &Respond)
 }
 
 fn read_request(conn: &TcpStream) -> Option<Request> {
+    let (line, _, body) = read_http_request(conn)?;
+    Some(Request {
+        line,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// An HTTP request as read: the request line, the headers (names lowercased), the body.
+pub type RawRequest = (String, Vec<(String, String)>, Vec<u8>);
+
+/// One HTTP request from `conn`, with its `Content-Length` body. Shared by the fake servers.
+pub fn read_http_request(conn: &TcpStream) -> Option<RawRequest> {
     let mut r = BufReader::new(conn.try_clone().ok()?);
     let mut line = String::new();
     r.read_line(&mut line).ok()?;
-    let mut len = 0;
+    let mut headers = Vec::new();
     loop {
         let mut h = String::new();
         r.read_line(&mut h).ok()?;
@@ -129,17 +141,17 @@ fn read_request(conn: &TcpStream) -> Option<Request> {
             break;
         }
         if let Some((k, v)) = h.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse().unwrap_or(0);
-            }
+            headers.push((k.trim().to_lowercase(), v.trim().to_string()));
         }
     }
+    let len = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0u8; len];
     r.read_exact(&mut body).ok()?;
-    Some(Request {
-        line: line.trim_end().to_string(),
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
+    Some((line.trim_end().to_string(), headers, body))
 }
 
 /// A 200 response head for a body of unknown length, closed by the connection's end.

@@ -286,43 +286,50 @@ pub fn upgrade_pip(venv: &Path, inst: &Installer) {
     }
 }
 
-/// Install the requirement files (with the constraint files) into the venv; in pip's and uv's
-/// hash-checking mode when `require_hashes` (a requirement carries `--hash=`).
+/// What to install.
+pub enum Wanted<'a> {
+    /// Requirement files; in pip's and uv's hash-checking mode when `require_hashes` (a
+    /// requirement carries `--hash=`).
+    Files {
+        reqs: &'a [PathBuf],
+        require_hashes: bool,
+    },
+    /// Requirement specifiers (a pyproject's), and the project in `editable` as editable.
+    Specs {
+        specs: &'a [String],
+        editable: Option<&'a Path>,
+    },
+}
+
+/// Install `wanted` (with the constraint files) into the venv.
 pub fn install(
     venv: &Path,
     inst: &Installer,
-    reqs: &[PathBuf],
-    cons: &[PathBuf],
-    require_hashes: bool,
-) -> Result<(), Failure> {
-    let mut cmd = installer(venv, inst, "install");
-    if require_hashes {
-        cmd.arg("--require-hashes");
-    }
-    for r in reqs {
-        cmd.arg("-r").arg(r);
-    }
-    for c in cons {
-        cmd.arg("-c").arg(c);
-    }
-    run_installer(cmd, venv, inst, "install")
-}
-
-/// Install requirement specifiers (a pyproject's), and the project in `editable` as editable.
-pub fn install_specs(
-    venv: &Path,
-    inst: &Installer,
-    specs: &[String],
-    editable: Option<&Path>,
+    wanted: Wanted,
     cons: &[PathBuf],
 ) -> Result<(), Failure> {
-    if specs.is_empty() && editable.is_none() {
-        return Ok(());
-    }
     let mut cmd = installer(venv, inst, "install");
-    cmd.args(specs);
-    if let Some(dir) = editable {
-        cmd.arg("-e").arg(dir);
+    match wanted {
+        Wanted::Files {
+            reqs,
+            require_hashes,
+        } => {
+            if require_hashes {
+                cmd.arg("--require-hashes");
+            }
+            for r in reqs {
+                cmd.arg("-r").arg(r);
+            }
+        }
+        Wanted::Specs { specs, editable } => {
+            if specs.is_empty() && editable.is_none() {
+                return Ok(());
+            }
+            cmd.args(specs);
+            if let Some(dir) = editable {
+                cmd.arg("-e").arg(dir);
+            }
+        }
     }
     for c in cons {
         cmd.arg("-c").arg(c);

@@ -197,12 +197,19 @@ pub fn install(
             let hashed = files
                 .iter()
                 .any(|f| f.kind == "requirement" && f.bytes.windows(7).any(|w| w == b"--hash="));
-            install::install(venv, inst, reqs, constraints, hashed)
+            let wanted = install::Wanted::Files {
+                reqs,
+                require_hashes: hashed,
+            };
+            install::install(venv, inst, wanted, constraints)
         }
         Source::Pyproject(_) => match wanted(files, selection)? {
             Some((w, dir)) => {
-                let editable = w.editable.then_some(dir.as_path());
-                install::install_specs(venv, inst, &w.requirements, editable, constraints)
+                let wanted = install::Wanted::Specs {
+                    specs: &w.requirements,
+                    editable: w.editable.then_some(dir.as_path()),
+                };
+                install::install(venv, inst, wanted, constraints)
             }
             None => Ok(()),
         },
