@@ -137,6 +137,13 @@ pub fn dotenv_wheels() -> &'static Path {
                 .arg("python-dotenv")
                 .env_remove("PIP_FIND_LINKS"));
         }
+        // pip's own wheel beside it, so that uv can put pip into a venv offline.
+        let pip = super::wheels::pip_wheel();
+        if let Some(name) = pip.file_name() {
+            if !root.join(name).exists() {
+                fs::copy(pip, root.join(name)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
         root
     })
 }

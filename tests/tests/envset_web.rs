@@ -304,7 +304,12 @@ fn a_person_fills_the_page_in_chromium_and_the_file_reads_back_in_python_dotenv(
             .env("SE_OFFLINE", "true"),
         None,
     );
-    out.assert_success();
+    assert!(
+        out.code == Some(0),
+        "selenium: {}{}",
+        out.stdout,
+        out.stderr
+    );
     // What the person saw: the labels and the example's comments, in order.
     assert_eq!(
         out.stdout,

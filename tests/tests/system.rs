@@ -328,13 +328,30 @@ fn in_shell(dir: &TestDir, shell: &str, script: &str, stdin: Option<&str>) -> Ou
         "zsh" => cmd.arg("-f"),
         _ => cmd.args(["--norc", "--noprofile"]),
     };
+    // uv on PATH (venv-bootstrap's auto installer takes it): these tests are about the shell
+    // start-up, not the installer, and uv builds the venv in a tenth of pip's time.
+    let uvbin = dir.path().join("uvbin");
+    if !uvbin.exists() {
+        fs::create_dir_all(&uvbin).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(e2e::python::uv(), uvbin.join("uv"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let path = format!(
+        "{}:{}",
+        dir.path().join("fakebin").display(),
+        path_with(&uvbin)
+    );
     cmd.arg("-c")
         .arg(format!("{script}\n{REPORT}"))
         .current_dir(dir.path())
-        .env("PATH", path_with(&dir.path().join("fakebin")))
+        .env("PATH", path)
         .env("STARTUP", e2e::workspace_root().join("nix/startup.sh"))
         .env("PIP_NO_INDEX", "1")
         .env("PIP_FIND_LINKS", e2e::python::dotenv_wheels())
+        .env("UV_OFFLINE", "1")
+        .env("UV_NO_INDEX", "1")
+        .env("UV_FIND_LINKS", e2e::python::dotenv_wheels())
+        .env("UV_CACHE_DIR", dir.path().join("uv-cache"))
         .env_remove("PYTHONPATH")
         .env_remove("VIRTUAL_ENV")
         .env_remove("ENVTOOLS_NO_ASK");
