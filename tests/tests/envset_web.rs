@@ -49,6 +49,13 @@ fn start(dir: &TestDir, args: &[&str]) -> Page {
     }
 }
 
+impl Drop for Page {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Page {
     /// Send `head` (the request line and headers, without the blank line) and `body`; the
     /// status, the whole response head and its body.
@@ -333,4 +340,88 @@ fn a_person_fills_the_page_in_chromium_and_the_file_reads_back_in_python_dotenv(
         .ok();
     assert_eq!(mode, Some(0o600));
     assert!(shot.exists(), "the screenshot for the README");
+}
+
+#[test]
+fn open_starts_the_browser_and_visible_shows_the_defaults() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let seen = dir.path().join("browser-got.txt");
+    let browser = dir.write(
+        "fake-browser",
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", seen.display()),
+    );
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut child = dir
+        .command("envset")
+        .args([
+            "--web",
+            "--from-example",
+            ".env.example",
+            "--open",
+            "--visible",
+            "--timeout",
+            "30",
+        ])
+        .env("BROWSER", &browser)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut url = String::new();
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    BufReader::new(stdout)
+        .read_line(&mut url)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..100 {
+        if seen.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap_or_default(),
+        url.trim(),
+        "the browser got the URL"
+    );
+    let port: u16 = url.trim()["http://127.0.0.1:".len()..]
+        .split('/')
+        .next()
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let path = format!("/{}", url.trim().splitn(4, '/').nth(3).unwrap_or(""));
+    let page = Page {
+        child,
+        url: url.trim().to_string(),
+        port,
+        path,
+    };
+    let (_, _, body) = page.get(&page.path, &page.host());
+    assert!(
+        body.contains(
+            "id=\"OLLAMA_MODEL\" name=\"OLLAMA_MODEL\" type=\"text\" placeholder=\"llama3.1\""
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("type=\"password\""), "{body}");
+    drop(page);
+}
+
+#[test]
+fn ctrl_c_while_the_page_waits_exits_130_and_writes_nothing() {
+    let dir = TestDir::new();
+    let page = start(&dir, &["TOKEN", "--timeout", "30"]);
+    let pid = page.child.id().to_string();
+    let sent = run_command(Command::new("kill").args(["-INT", &pid]), None);
+    sent.assert_success();
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(
+        stderr.ends_with("envset: interrupted; nothing written\n"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join(".env").exists());
 }
