@@ -77,6 +77,8 @@ pub fn run(
         spent: Mutex::new(false),
         saved: Mutex::new(Some(tx)),
     });
+    // Ctrl-C is ours from before the URL is out: whoever has it may stop the wait at once.
+    let ctrl_c = CtrlC::catch();
     let url = format!("http://127.0.0.1:{port}/{}/", shared.token);
     println!("{url}");
     let n = shared.asks.len();
@@ -88,7 +90,13 @@ pub fn run(
     if cli.open {
         open_browser(&url);
     }
-    serve(&server, &shared, &rx, Duration::from_secs(cli.timeout))
+    serve(
+        &server,
+        &shared,
+        &rx,
+        Duration::from_secs(cli.timeout),
+        &ctrl_c,
+    )
 }
 
 /// The main loop: hand each request to a thread of its own (a slow client cannot hold up the
@@ -98,8 +106,8 @@ fn serve(
     shared: &Arc<Shared>,
     saved: &mpsc::Receiver<()>,
     timeout: Duration,
+    ctrl_c: &CtrlC,
 ) -> Result<(), Failure> {
-    let ctrl_c = CtrlC::catch();
     let deadline = Instant::now() + timeout;
     loop {
         if saved.try_recv().is_ok() {
@@ -194,34 +202,8 @@ fn header<'r>(req: &'r Request, name: &'static str) -> Option<&'r str> {
 /// One request: 404 unless it is the token's path, 403 unless Host (and Origin) are ours; a
 /// GET gets the form, a POST is a submit.
 fn handle(shared: &Shared, mut req: Request) {
-    if !request::host_is_ours(header(&req, "Host"), shared.port) {
-        return respond(
-            req,
-            403,
-            page::message(
-                "Forbidden",
-                "This page answers only at 127.0.0.1 or localhost.",
-            ),
-        );
-    }
-    let path = req.url().split('?').next().unwrap_or("");
-    let want = format!("/{}/", shared.token);
-    if !request::same_secret(path, &want) {
-        return respond(
-            req,
-            404,
-            page::message("Not found", "There is nothing here."),
-        );
-    }
-    if *shared.spent.lock().unwrap_or_else(|p| p.into_inner()) {
-        return respond(
-            req,
-            410,
-            page::message(
-                "Already used",
-                "These keys were saved; this link no longer works.",
-            ),
-        );
+    if let Err((status, html)) = admit(shared, &req) {
+        return respond(req, status, html);
     }
     match req.method() {
         tiny_http::Method::Get | tiny_http::Method::Head => {
@@ -256,49 +238,36 @@ fn handle(shared: &Shared, mut req: Request) {
     }
 }
 
+/// Whether a request may be served at all: our Host, the exact token path, a token not spent.
+fn admit(shared: &Shared, req: &Request) -> Result<(), Refusal> {
+    if !request::host_is_ours(header(req, "Host"), shared.port) {
+        let why = "This page answers only at 127.0.0.1 or localhost.";
+        return Err((403, page::message("Forbidden", why)));
+    }
+    let path = req.url().split('?').next().unwrap_or("");
+    if !request::same_secret(path, &format!("/{}/", shared.token)) {
+        return Err((404, page::message("Not found", "There is nothing here.")));
+    }
+    if *shared.spent.lock().unwrap_or_else(|p| p.into_inner()) {
+        let why = "These keys were saved; this link no longer works.";
+        return Err((410, page::message("Already used", why)));
+    }
+    Ok(())
+}
+
 /// A submit: checked, then every answer settled and encoded, then all written at once. The
 /// status and the page to show.
 fn submit(shared: &Shared, req: &mut Request) -> (u16, String) {
-    let forbidden = |why: &str| (403, page::message("Forbidden", why));
-    if !request::origin_is_ours(header(req, "Origin"), shared.port) {
-        return forbidden("This form must be sent from its own page.");
-    }
-    let declared = header(req, "Content-Length").and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > request::MAX_BODY) {
-        return (
-            413,
-            page::message("Too large", "The form is larger than 1 MiB."),
-        );
-    }
-    let mut body = Vec::new();
-    if req
-        .as_reader()
-        .take(request::MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-        .is_err()
-    {
-        return (
-            400,
-            page::message("Bad request", "The form could not be read."),
-        );
-    }
-    if body.len() > request::MAX_BODY {
-        return (
-            413,
-            page::message("Too large", "The form is larger than 1 MiB."),
-        );
-    }
-    let fields = request::form_fields(&body);
+    let fields = match read_form(shared, req) {
+        Ok(fields) => fields,
+        Err(refusal) => return refusal,
+    };
     let value = |name: &str| {
         fields
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
-    match value("csrf").flatten() {
-        Some(c) if request::same_secret(&c, &shared.csrf) => {}
-        _ => return forbidden("The form's check value is missing or wrong: reload the page."),
-    }
     let mut spent = shared.spent.lock().unwrap_or_else(|p| p.into_inner());
     if *spent {
         return (
@@ -331,6 +300,54 @@ fn submit(shared: &Shared, req: &mut Request) -> (u16, String) {
             )
         }
         Err(Refused::Write(f)) => (500, page::message("Not saved", &f.message)),
+    }
+}
+
+/// A response to send instead: its status and page.
+type Refusal = (u16, String);
+
+/// A submitted form's fields, once its Origin, size and anti-CSRF value passed; else the
+/// refusal.
+fn read_form(shared: &Shared, req: &mut Request) -> Result<Vec<request::Field>, Refusal> {
+    let forbidden = |why: &str| (403, page::message("Forbidden", why));
+    let too_large = || {
+        (
+            413,
+            page::message("Too large", "The form is larger than 1 MiB."),
+        )
+    };
+    if !request::origin_is_ours(header(req, "Origin"), shared.port) {
+        return Err(forbidden("This form must be sent from its own page."));
+    }
+    let declared = header(req, "Content-Length").and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > request::MAX_BODY) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    if req
+        .as_reader()
+        .take(request::MAX_BODY as u64 + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return Err((
+            400,
+            page::message("Bad request", "The form could not be read."),
+        ));
+    }
+    if body.len() > request::MAX_BODY {
+        return Err(too_large());
+    }
+    let fields = request::form_fields(&body);
+    let csrf = fields
+        .iter()
+        .find(|(n, _)| n == "csrf")
+        .and_then(|(_, v)| v.as_deref());
+    match csrf {
+        Some(c) if request::same_secret(c, &shared.csrf) => Ok(fields),
+        _ => Err(forbidden(
+            "The form's check value is missing or wrong: reload the page.",
+        )),
     }
 }
 

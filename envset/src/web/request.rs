@@ -37,9 +37,11 @@ pub fn origin_is_ours(origin: Option<&str>, port: u16) -> bool {
     }
 }
 
-/// The fields of an `application/x-www-form-urlencoded` body, in order. A field that is not
-/// valid UTF-8 once decoded keeps `None` as its value.
-pub fn form_fields(body: &[u8]) -> Vec<(String, Option<String>)> {
+/// A form field: its name, and its value (`None` when not valid UTF-8 once decoded).
+pub type Field = (String, Option<String>);
+
+/// The fields of an `application/x-www-form-urlencoded` body, in order.
+pub fn form_fields(body: &[u8]) -> Vec<Field> {
     body.split(|&b| b == b'&')
         .filter(|part| !part.is_empty())
         .map(|part| {
