@@ -20,7 +20,8 @@ defaults. OLLAMA_API_URL is the full chat endpoint
 (http://localhost:11434/api/chat); OLLAMA_HOST is Ollama's own server variable
 (127.0.0.1:11434, 0.0.0.0, http://host:port, https://host); OLLAMA_MODEL the model.
 A URL ending in /v1/chat/completions (or --api openai) speaks the OpenAI protocol,
-with Authorization: Bearer $OPENAI_API_KEY when that is set.",
+with Authorization: Bearer $OPENAI_API_KEY when that is set; Ollama's own routes get
+Authorization: Bearer $OLLAMA_API_KEY when that is set.",
         ),
         (
             "REPL",

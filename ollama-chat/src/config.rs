@@ -25,6 +25,9 @@ pub struct Config {
     pub model: Option<String>,
     /// `OPENAI_API_KEY`, sent as a bearer token to OpenAI-compatible servers.
     pub api_key: Option<String>,
+    /// `OLLAMA_API_KEY`, sent as a bearer token on Ollama's own `/api/*` routes (hosted models,
+    /// auth proxies).
+    pub ollama_api_key: Option<String>,
     /// Typed `-o` options.
     pub options: Map<String, Value>,
     /// `--timeout`, in seconds.
@@ -32,6 +35,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The bearer token for this protocol's requests, if any (never printed).
+    pub fn bearer(&self) -> Option<&str> {
+        match self.api {
+            Api::OpenAi => self.api_key.as_deref(),
+            Api::Ollama => self.ollama_api_key.as_deref(),
+        }
+    }
+
     /// Where requests go, for error messages.
     pub fn server(&self) -> crate::stream::Server<'_> {
         crate::stream::Server {
@@ -131,12 +142,14 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
     };
     let model = cli.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
     let api_key = env.get("OPENAI_API_KEY");
+    let ollama_api_key = env.get("OLLAMA_API_KEY");
     let options = parse_options(&cli.options)?;
     Ok(Config {
         endpoint,
         api,
         model,
         api_key,
+        ollama_api_key,
         options,
         timeout: cli.timeout.max(1),
     })

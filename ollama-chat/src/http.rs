@@ -113,8 +113,12 @@ impl Client {
     }
 
     /// GET `url`: status and body (a redirect is a [`Transport::Redirected`] failure).
-    pub fn get(&self, url: &str) -> Result<(u16, String), Transport> {
-        let resp = self.agent.get(url).call().map_err(transport)?;
+    pub fn get(&self, url: &str, bearer: Option<&str>) -> Result<(u16, String), Transport> {
+        let mut req = self.agent.get(url);
+        if let Some(k) = bearer {
+            req = req.header("Authorization", &format!("Bearer {k}"));
+        }
+        let resp = req.call().map_err(transport)?;
         let status = resp.status().as_u16();
         if (300..400).contains(&status) {
             let to = resp

@@ -177,7 +177,7 @@ fn installed(client: &http::Client, config: &Config) -> Result<(wire::ModelList,
         Api::OpenAi => format!("{base}/v1/models"),
     };
     let (status, body) = client
-        .get(&url)
+        .get(&url, config.bearer())
         .map_err(|t| stream::transport_error(&t, &config.server(), false))?;
     if status >= 400 {
         return Err(stream::status_error(

@@ -136,11 +136,7 @@ fn send(client: &Client, turn: &Turn) -> std::sync::mpsc::Receiver<Event> {
             think: turn.think,
         },
     );
-    let bearer = match cfg.api {
-        Api::OpenAi => cfg.api_key.as_deref(),
-        Api::Ollama => None,
-    };
-    client.post(&cfg.endpoint, body, bearer, turn.stream)
+    client.post(&cfg.endpoint, body, cfg.bearer(), turn.stream)
 }
 
 /// A line that is not a good chunk, as the failure it ends the answer with.

@@ -192,6 +192,7 @@ impl TestDir {
             "OLLAMA_API_URL",
             "OLLAMA_MODEL",
             "OPENAI_API_KEY",
+            "OLLAMA_API_KEY",
             "NO_COLOR",
         ] {
             cmd.env_remove(var);

@@ -359,3 +359,42 @@ fn concurrent_sessions_on_one_history_file_lose_no_turn() {
         );
     }
 }
+
+#[test]
+fn ollama_api_key_is_sent_as_a_bearer_on_the_native_routes_and_never_shown() {
+    let server = FakeOllama::start(Reply::answer(&["ok"]));
+    let dir = TestDir::new();
+    dir.write(".env", "OLLAMA_API_KEY=ol-secret-123\n");
+    let out = run_command(
+        dir.command("ollama-chat")
+            .args(["--url", &server.url(), "-m", "m", "hi"]),
+        None,
+    );
+    out.assert_output(0, "ok\n", "");
+    let out = run_command(
+        dir.command("ollama-chat")
+            .args(["--url", &server.url(), "--list"]),
+        None,
+    );
+    out.assert_success();
+    assert!(!out.stdout.contains("ol-secret") && !out.stderr.contains("ol-secret"));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(
+            r.header("authorization"),
+            Some("Bearer ol-secret-123"),
+            "{}",
+            r.path
+        );
+    }
+    // Not on the OpenAI route: that one takes OPENAI_API_KEY.
+    let url = format!("{}/v1/chat/completions", server.url());
+    run_command(
+        dir.command("ollama-chat")
+            .args(["--url", &url, "-m", "m", "hi"]),
+        None,
+    )
+    .assert_success();
+    assert_eq!(server.requests()[2].header("authorization"), None);
+}
