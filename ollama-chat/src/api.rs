@@ -16,6 +16,31 @@ impl Message {
         Message {
             role: role.to_string(),
             content: content.into(),
+            images: Vec::new(),
+        }
+    }
+
+    /// This message on the OpenAI route: its images as `image_url` data URLs.
+    fn openai(&self) -> wire::OpenAiMessage<'_> {
+        let content = if self.images.is_empty() {
+            wire::OpenAiContent::Text(&self.content)
+        } else {
+            let mut parts = vec![wire::OpenAiPart::Text {
+                text: &self.content,
+            }];
+            parts.extend(self.images.iter().map(|b64| wire::OpenAiPart::ImageUrl {
+                image_url: wire::ImageUrl {
+                    url: format!(
+                        "data:{};base64,{b64}",
+                        crate::attach::image_type_of_base64(b64)
+                    ),
+                },
+            }));
+            wire::OpenAiContent::Parts(parts)
+        };
+        wire::OpenAiMessage {
+            role: &self.role,
+            content,
         }
     }
 }
@@ -49,7 +74,7 @@ pub fn body(api: Api, r: &Request) -> String {
         }),
         Api::OpenAi => serde_json::to_string(&OpenAiRequest {
             model: r.model,
-            messages: r.messages,
+            messages: r.messages.iter().map(Message::openai).collect(),
             stream: r.stream,
             options: openai_options(r.options),
             response_format: r.format.map(response_format),

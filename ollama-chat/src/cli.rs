@@ -27,7 +27,7 @@ Authorization: Bearer $OLLAMA_API_KEY when that is set.",
             "REPL",
             "No PROMPT at a terminal, or -i: answers go to stdout, the >>> prompt and
 everything else to the terminal. Commands: /help, /clear, /system TEXT,
-/model NAME, /save FILE, /load FILE; a message between two \"\"\" lines spans lines;
+/model NAME, /save FILE, /load FILE, /attach FILE; a message between two \"\"\" lines spans lines;
 quit, exit, bye, /bye or Ctrl-D leave. Ctrl-C stops the answer being written.",
         ),
     ],
@@ -101,6 +101,16 @@ pub struct Cli {
     /// Read configuration from this .env file instead of ./.env
     #[arg(long, value_name = "PATH", help_heading = "Server")]
     pub env_file: Option<PathBuf>,
+
+    /// Put a file in the message: a text file fenced and named, an image (PNG, JPEG, WebP,
+    /// GIF) as an image; at most 20 MiB each (repeatable)
+    #[arg(
+        short = 'a',
+        long = "attach",
+        value_name = "PATH",
+        help_heading = "Request"
+    )]
+    pub attach: Vec<std::path::PathBuf>,
 
     /// A system message
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]

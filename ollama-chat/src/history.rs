@@ -14,6 +14,8 @@ use std::path::Path;
 struct Entry {
     role: Option<String>,
     content: Option<String>,
+    #[serde(default)]
+    images: Vec<String>,
 }
 
 /// Read a conversation file. A missing file is an empty conversation; an unreadable or
@@ -43,7 +45,11 @@ fn parse(path: &Path, text: &str, empty_ok: bool) -> Result<Vec<Message>, Failur
         .into_iter()
         .enumerate()
         .map(|(i, m)| match (m.role, m.content) {
-            (Some(role), Some(content)) => Ok(Message { role, content }),
+            (Some(role), Some(content)) => Ok(Message {
+                role,
+                content,
+                images: m.images,
+            }),
             _ => Err(bad(format!("message {} has no role or content", i + 1))),
         })
         .collect()

@@ -1,6 +1,7 @@
 //! ollama-chat: chat with a local LLM from the shell. See `cli.rs` for the interface.
 
 mod api;
+mod attach;
 mod cli;
 mod config;
 mod exit_codes;
@@ -37,7 +38,15 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     warn_unsent_options(cli, &config);
     let repl = cli.interactive || (cli.prompt.is_empty() && io::stdin().is_terminal());
     // Read the message before anything slow, so a pipe is drained even if the server is down.
-    let message = if repl { None } else { Some(read_message(cli)?) };
+    let mut attached = attach::Attached::default();
+    for path in &cli.attach {
+        attached.add(path)?;
+    }
+    let message = if repl {
+        None
+    } else {
+        Some(read_message(cli, !attached.is_empty())?)
+    };
     let model = match &config.model {
         Some(m) => m.clone(),
         None => return Err(no_model(&client, &config)),
@@ -56,12 +65,17 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         keep_text: cli.history.is_some(),
     };
     match message {
-        Some(message) => ask_once(&client, &turn, messages, message, cli),
+        Some(message) => {
+            let mut message = Message::new("user", message + &attached.text);
+            message.images = attached.images;
+            ask_once(&client, &turn, messages, message, cli)
+        }
         None => repl::Repl {
             turn_template: turn,
             model: model.clone(),
             messages,
             history_file: cli.history.as_deref(),
+            pending: attached,
         }
         .run(&client),
     }
@@ -103,10 +117,10 @@ fn ask_once(
     client: &http::Client,
     turn: &stream::Turn,
     mut messages: Vec<Message>,
-    message: String,
+    message: Message,
     cli: &Cli,
 ) -> Result<(), Failure> {
-    messages.push(Message::new("user", message));
+    messages.push(message);
     let result = stream::run(
         client,
         &stream::Turn {
@@ -131,7 +145,7 @@ fn ask_once(
 
 /// The user message: the PROMPT words; and standard input when it is not a terminal (after a
 /// blank line when there is a PROMPT too).
-fn read_message(cli: &Cli) -> Result<String, Failure> {
+fn read_message(cli: &Cli, has_attachments: bool) -> Result<String, Failure> {
     let prompt = cli.prompt.join(" ");
     let mut input = String::new();
     if !io::stdin().is_terminal() {
@@ -147,7 +161,7 @@ fn read_message(cli: &Cli) -> Result<String, Failure> {
         (false, true) => prompt,
         (true, _) => input,
     };
-    if message.trim().is_empty() {
+    if message.trim().is_empty() && !has_attachments {
         return Err(Failure::new(
             exit_codes::USAGE,
             "nothing to send: give a PROMPT or pipe text in (see --help)",

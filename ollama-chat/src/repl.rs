@@ -3,6 +3,7 @@
 //! (arrows, recall); with `-i` and piped input, lines are read from stdin, so it can be scripted.
 
 use crate::api::Message;
+use crate::attach::Attached;
 use crate::history;
 use crate::stream::{self, Stop, Turn};
 use envtools_cli::Failure;
@@ -17,6 +18,7 @@ Commands:
   /model NAME      talk to another model
   /save FILE       write the conversation to FILE (JSON)
   /load FILE       read a conversation from FILE
+  /attach FILE     add a text file or an image to the next message
   \"\"\"              start or end a message of several lines
   quit, exit, bye, /bye or Ctrl-D   leave
 Ctrl-C stops the answer being written.";
@@ -82,6 +84,8 @@ pub struct Repl<'a> {
     pub messages: Vec<Message>,
     /// `--history`: saved after every successful turn.
     pub history_file: Option<&'a Path>,
+    /// Files for the next message (`-a`, `/attach`).
+    pub pending: Attached,
 }
 
 impl Repl<'_> {
@@ -129,7 +133,10 @@ impl Repl<'_> {
     /// Send `text`, stream the answer, keep both in the conversation (and `--history`). A
     /// failed or cancelled turn leaves no dangling question in the conversation.
     fn turn(&mut self, client: &crate::http::Client, text: String) -> Result<(), Stop> {
-        self.messages.push(Message::new("user", text));
+        let attached = std::mem::take(&mut self.pending);
+        let mut message = Message::new("user", text + &attached.text);
+        message.images = attached.images;
+        self.messages.push(message);
         let result = stream::run(
             client,
             &Turn {
@@ -191,7 +198,11 @@ impl Repl<'_> {
                 }
                 Err(f) => eprintln!("ollama-chat: {}", f.message),
             },
-            "/system" | "/model" | "/save" | "/load" => {
+            "/attach" if !arg.is_empty() => match self.pending.add(Path::new(arg)) {
+                Ok(()) => eprintln!("(attached {arg} to the next message)"),
+                Err(f) => eprintln!("ollama-chat: {f}"),
+            },
+            "/system" | "/model" | "/save" | "/load" | "/attach" => {
                 eprintln!("{cmd} needs an argument (see /help)")
             }
             c if c.starts_with('/') => eprintln!("Unknown command {c} (see /help)"),

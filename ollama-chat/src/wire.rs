@@ -12,6 +12,38 @@ use serde_json::{Map, Value};
 pub struct Message {
     pub role: String,
     pub content: String,
+    /// Attached images, base64 (Ollama's shape; the OpenAI route turns them into parts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
+}
+
+/// A message on the OpenAI route: plain text, or text and images as content parts.
+#[derive(Serialize)]
+pub struct OpenAiMessage<'a> {
+    pub role: &'a str,
+    pub content: OpenAiContent<'a>,
+}
+
+/// OpenAI's message content.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum OpenAiContent<'a> {
+    Text(&'a str),
+    Parts(Vec<OpenAiPart<'a>>),
+}
+
+/// One content part.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OpenAiPart<'a> {
+    Text { text: &'a str },
+    ImageUrl { image_url: ImageUrl },
+}
+
+/// An image as a data URL.
+#[derive(Serialize)]
+pub struct ImageUrl {
+    pub url: String,
 }
 
 /// Ollama's `/api/chat` request body.
@@ -42,7 +74,7 @@ pub enum KeepAlive<'a> {
 #[derive(Serialize)]
 pub struct OpenAiRequest<'a> {
     pub model: &'a str,
-    pub messages: &'a [Message],
+    pub messages: Vec<OpenAiMessage<'a>>,
     pub stream: bool,
     #[serde(flatten)]
     pub options: Map<String, Value>,

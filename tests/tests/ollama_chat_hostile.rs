@@ -398,3 +398,94 @@ fn ollama_api_key_is_sent_as_a_bearer_on_the_native_routes_and_never_shown() {
     .assert_success();
     assert_eq!(server.requests()[2].header("authorization"), None);
 }
+
+/// The smallest PNG: a 1x1 transparent pixel.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x00\x01\x01\x01\x00\x18\xdd\x8d\xb0\0\0\0\0IEND\xaeB`\x82";
+
+#[test]
+fn attached_text_files_are_fenced_and_named_and_images_go_as_images() {
+    let server = FakeOllama::start(Reply::answer(&["ok"]));
+    let dir = TestDir::new();
+    dir.write("notes.md", "line one\n```code```\n");
+    dir.write("pixel.png", PNG);
+    let out = run_command(
+        dir.command("ollama-chat").args([
+            "--url",
+            &server.url(),
+            "-m",
+            "m",
+            "-a",
+            "notes.md",
+            "-a",
+            "pixel.png",
+            "what is this?",
+        ]),
+        None,
+    );
+    out.assert_output(0, "ok\n", "");
+    let msg = &server.last_chat()["messages"][0];
+    assert_eq!(
+        msg["content"],
+        "what is this?\n\nFile: notes.md\n~~~~\nline one\n```code```\n~~~~"
+    );
+    let b64 = msg["images"][0].as_str().unwrap_or_default().to_string();
+    assert!(b64.starts_with("iVBORw0KGgo"), "{b64}");
+    // The OpenAI route: content parts with a data URL.
+    let url = format!("{}/v1/chat/completions", server.url());
+    run_command(
+        dir.command("ollama-chat")
+            .args(["--url", &url, "-m", "m", "-a", "pixel.png", "and this?"]),
+        None,
+    )
+    .assert_success();
+    let parts = &server.last_chat()["messages"][0]["content"];
+    assert_eq!(
+        parts[0],
+        serde_json::json!({"type": "text", "text": "and this?"})
+    );
+    assert_eq!(parts[1]["type"], "image_url");
+    assert_eq!(
+        parts[1]["image_url"]["url"],
+        format!("data:image/png;base64,{b64}")
+    );
+}
+
+#[test]
+fn a_binary_non_image_a_missing_file_and_an_oversized_one_are_refused_before_sending() {
+    let server = FakeOllama::start(Reply::answer(&["ok"]));
+    let dir = TestDir::new();
+    dir.write("blob.bin", b"\x00\x01\x02binary");
+    let big = std::fs::File::create(dir.path().join("big.txt")).unwrap_or_else(|e| panic!("{e}"));
+    big.set_len(21 << 20).unwrap_or_else(|e| panic!("{e}"));
+    for (file, said) in [
+        ("blob.bin", "ollama-chat: blob.bin: a binary file that is not an image (PNG, JPEG, WebP, GIF): not sent\n"),
+        ("nope.txt", "ollama-chat: nope.txt: No such file or directory\n"),
+        ("big.txt", "ollama-chat: big.txt: larger than 20 MiB (the cap for one attachment)\n"),
+    ] {
+        let out = run_command(
+            dir.command("ollama-chat").args(["--url", &server.url(), "-m", "m", "-a", file, "hi"]),
+            None,
+        );
+        out.assert_output(2, "", said);
+    }
+    assert!(server.requests().is_empty(), "nothing sent");
+}
+
+#[test]
+fn attach_in_the_repl_goes_with_the_next_message_only() {
+    let server = FakeOllama::start(Reply::Echo);
+    let dir = TestDir::new();
+    dir.write("a.txt", "alpha\n");
+    let out = run_command(
+        dir.command("ollama-chat")
+            .args(["--url", &server.url(), "-m", "m", "-i"]),
+        Some(b"/attach a.txt\nfirst\nsecond\n"),
+    );
+    out.assert_success();
+    let chats: Vec<Value> = server.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(
+        chats[0]["messages"][0]["content"],
+        "first\n\nFile: a.txt\n```\nalpha\n```"
+    );
+    assert_eq!(chats[1]["messages"][2]["content"], "second");
+}
