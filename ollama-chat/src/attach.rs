@@ -40,15 +40,14 @@ impl Attached {
                 .push(base64::engine::general_purpose::STANDARD.encode(&bytes));
             return Ok(());
         }
-        let text = match String::from_utf8(bytes) {
-            Ok(t) if !t.contains('\0') => t,
-            _ => return Err(Failure::new(
-                exit_codes::USAGE,
-                format!(
-                    "{name}: a binary file that is not an image (PNG, JPEG, WebP, GIF): not sent"
-                ),
-            )),
+        let not_text = || {
+            let why = "a binary file that is not an image (PNG, JPEG, WebP, GIF): not sent";
+            Failure::new(exit_codes::USAGE, format!("{name}: {why}"))
         };
+        let text = String::from_utf8(bytes).map_err(|_| not_text())?;
+        if text.contains('\0') {
+            return Err(not_text());
+        }
         let fence = if text.contains("```") { "~~~~" } else { "```" };
         let end = if text.ends_with('\n') { "" } else { "\n" };
         self.text
