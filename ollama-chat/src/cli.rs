@@ -112,6 +112,11 @@ pub struct Cli {
     )]
     pub attach: Vec<std::path::PathBuf>,
 
+    /// Send secret-looking values of .env (and OPENAI_API_KEY, OLLAMA_API_KEY) as they are,
+    /// instead of replacing them by [redacted:KEY]
+    #[arg(long, help_heading = "Request")]
+    pub no_redact: bool,
+
     /// A system message
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
     pub system: Option<String>,

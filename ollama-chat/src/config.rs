@@ -32,6 +32,8 @@ pub struct Config {
     pub options: Map<String, Value>,
     /// `--timeout`, in seconds.
     pub timeout: u64,
+    /// The secret values to take out of what is sent (empty with `--no-redact`).
+    pub redactor: crate::redact::Redactor,
 }
 
 impl Config {
@@ -143,6 +145,18 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
     let model = cli.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
     let api_key = env.get("OPENAI_API_KEY");
     let ollama_api_key = env.get("OLLAMA_API_KEY");
+    let redactor = if cli.no_redact {
+        crate::redact::Redactor::default()
+    } else {
+        let keys = [
+            ("OPENAI_API_KEY", &api_key),
+            ("OLLAMA_API_KEY", &ollama_api_key),
+        ];
+        let from_env = keys
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
+        crate::redact::Redactor::new(env.file.iter().chain(from_env))
+    };
     let options = parse_options(&cli.options)?;
     Ok(Config {
         endpoint,
@@ -152,6 +166,7 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         ollama_api_key,
         options,
         timeout: cli.timeout.max(1),
+        redactor,
     })
 }
 

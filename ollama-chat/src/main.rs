@@ -7,6 +7,7 @@ mod config;
 mod exit_codes;
 mod history;
 mod http;
+mod redact;
 mod repl;
 mod stream;
 mod wire;
@@ -66,7 +67,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     };
     match message {
         Some(message) => {
-            let mut message = Message::new("user", message + &attached.text);
+            let text = config.redactor.redact_and_say(&(message + &attached.text));
+            let mut message = Message::new("user", text);
             message.images = attached.images;
             ask_once(&client, &turn, messages, message, cli)
         }

@@ -134,7 +134,12 @@ impl Repl<'_> {
     /// failed or cancelled turn leaves no dangling question in the conversation.
     fn turn(&mut self, client: &crate::http::Client, text: String) -> Result<(), Stop> {
         let attached = std::mem::take(&mut self.pending);
-        let mut message = Message::new("user", text + &attached.text);
+        let text = self
+            .turn_template
+            .config
+            .redactor
+            .redact_and_say(&(text + &attached.text));
+        let mut message = Message::new("user", text);
         message.images = attached.images;
         self.messages.push(message);
         let result = stream::run(

@@ -489,3 +489,66 @@ fn attach_in_the_repl_goes_with_the_next_message_only() {
     );
     assert_eq!(chats[1]["messages"][2]["content"], "second");
 }
+
+#[test]
+fn secret_values_of_dot_env_are_redacted_from_stdin_attachments_and_history() {
+    let server = FakeOllama::start(Reply::Echo);
+    let dir = TestDir::new();
+    dir.write(
+        ".env",
+        "GITHUB_TOKEN=ghp_supersecret42\nDB_PASSWORD=pw\nOLLAMA_MODEL=llama3.1:8b-long\n",
+    );
+    dir.write("diff.txt", "+ token = \"ghp_supersecret42\"\n");
+    let out = run_command(
+        dir.command("ollama-chat").args([
+            "--url",
+            &server.url(),
+            "-m",
+            "m",
+            "--history",
+            "chat.json",
+            "-a",
+            "diff.txt",
+            "review",
+        ]),
+        Some(b"uses ghp_supersecret42 and pw, llama3.1:8b-long"),
+    );
+    out.assert_success();
+    let warning = "ollama-chat: warning: the values of GITHUB_TOKEN were replaced by \
+                   [redacted:KEY] (--no-redact sends them)\n";
+    assert_eq!(out.stderr, warning);
+    assert!(!out.stdout.contains("supersecret"));
+    let sent = server.last_chat()["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        sent,
+        "review\n\nuses [redacted:GITHUB_TOKEN] and pw, llama3.1:8b-long\n\nFile: diff.txt\n```\n\
+         + token = \"[redacted:GITHUB_TOKEN]\"\n```"
+    );
+    let history = String::from_utf8_lossy(&dir.read("chat.json")).into_owned();
+    assert!(history.contains("[redacted:GITHUB_TOKEN]") && !history.contains("supersecret"));
+    // In the REPL too, and OPENAI_API_KEY from the environment is a secret as well.
+    let out = run_command(
+        dir.command("ollama-chat")
+            .env("OPENAI_API_KEY", "sk-fromtheenv99")
+            .args(["--url", &server.url(), "-m", "m", "-i"]),
+        Some(b"keys sk-fromtheenv99 ghp_supersecret42\n"),
+    );
+    out.assert_success();
+    assert_eq!(
+        server.last_chat()["messages"][0]["content"],
+        "keys [redacted:OPENAI_API_KEY] [redacted:GITHUB_TOKEN]"
+    );
+    assert!(out
+        .stderr
+        .contains("the values of GITHUB_TOKEN, OPENAI_API_KEY were replaced"));
+    // --no-redact sends it as it is, and says nothing.
+    let out = run_command(
+        dir.command("ollama-chat")
+            .args(["--url", &server.url(), "-m", "m", "--no-redact"]),
+        Some(b"uses ghp_supersecret42"),
+    );
+    out.assert_output(0, "echo: uses ghp_supersecret42\n", "");
+}
