@@ -117,6 +117,11 @@ pub struct Cli {
     #[arg(long, help_heading = "Request")]
     pub no_redact: bool,
 
+    /// Raise num_ctx for this call so that a long prompt fits (up to the model's maximum),
+    /// instead of letting Ollama cut it; a prompt that did not fit is told on stderr either way
+    #[arg(long, help_heading = "Request")]
+    pub fit_context: bool,
+
     /// A system message
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
     pub system: Option<String>,

@@ -118,24 +118,51 @@ impl Client {
         if let Some(k) = bearer {
             req = req.header("Authorization", &format!("Bearer {k}"));
         }
-        let resp = req.call().map_err(transport)?;
-        let status = resp.status().as_u16();
-        if (300..400).contains(&status) {
-            let to = resp
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            return Err(Transport::Redirected(status, to.to_string()));
-        }
-        let mut text = String::new();
-        resp.into_body()
-            .into_reader()
-            .take(MAX_BODY as u64)
-            .read_to_string(&mut text)
-            .map_err(|e| read_error(&e))?;
-        Ok((status, text))
+        whole_reply(req.call().map_err(transport)?, MAX_BODY as u64)
     }
+
+    /// POST `body` (JSON) to `url` and wait for the whole reply, at most `cap` bytes: for
+    /// small requests beside the chat (`/api/show`).
+    pub fn post_small(
+        &self,
+        url: &str,
+        body: String,
+        bearer: Option<&str>,
+        cap: u64,
+    ) -> Result<(u16, String), Transport> {
+        let mut req = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/json");
+        if let Some(k) = bearer {
+            req = req.header("Authorization", &format!("Bearer {k}"));
+        }
+        whole_reply(req.send(body).map_err(transport)?, cap)
+    }
+}
+
+/// A reply's status and body, at most `cap` bytes (a redirect is a
+/// [`Transport::Redirected`] failure).
+fn whole_reply(
+    resp: ureq::http::Response<ureq::Body>,
+    cap: u64,
+) -> Result<(u16, String), Transport> {
+    let status = resp.status().as_u16();
+    if (300..400).contains(&status) {
+        let to = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        return Err(Transport::Redirected(status, to.to_string()));
+    }
+    let mut text = String::new();
+    resp.into_body()
+        .into_reader()
+        .take(cap)
+        .read_to_string(&mut text)
+        .map_err(|e| read_error(&e))?;
+    Ok((status, text))
 }
 
 fn relay(resp: ureq::http::Response<ureq::Body>, tx: &SyncSender<Event>, by_line: bool) {

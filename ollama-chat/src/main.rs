@@ -4,6 +4,7 @@ mod api;
 mod attach;
 mod cli;
 mod config;
+mod context;
 mod exit_codes;
 mod history;
 mod http;
@@ -64,6 +65,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         json: cli.json,
         stats: cli.stats,
         keep_text: cli.history.is_some(),
+        fit_context: cli.fit_context,
     };
     match message {
         Some(message) => {

@@ -3,6 +3,7 @@
 
 use crate::api::{self, Chunk, LineError, Message, Stats};
 use crate::config::{self, Api, Config};
+use crate::context;
 use crate::exit_codes;
 use crate::http::{Client, Event, Transport};
 use envtools_cli::interrupt::CtrlC;
@@ -27,6 +28,8 @@ pub struct Turn<'a> {
     /// Keep the answer's text (for a history); off in single-shot mode without one, so a huge
     /// answer streams in constant memory.
     pub keep_text: bool,
+    /// `--fit-context`: raise `num_ctx` for this call to fit a long prompt.
+    pub fit_context: bool,
 }
 
 /// A turn that did not end with a whole answer.
@@ -95,7 +98,14 @@ impl Output {
 /// streams stops the answer ([`Stop::Cancelled`]); afterwards it does what it did before.
 pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
     let ctrl_c = CtrlC::catch();
-    let rx = send(client, turn);
+    let guard = context::before(
+        client,
+        turn.config,
+        turn.model,
+        turn.messages,
+        turn.fit_context,
+    );
+    let rx = send(client, turn, guard.as_ref().and_then(|g| g.raised));
     let mut reader = Reader::new(turn);
     loop {
         if ctrl_c.take() {
@@ -111,7 +121,14 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
         };
         match reader.on_event(event) {
             Ok(()) => {}
-            Err(End::Whole) => return reader.finish(),
+            Err(End::Whole) => {
+                let read = reader.stats.as_ref().and_then(|s| s.prompt_tokens);
+                let answer = reader.finish()?;
+                if let Some(said) = guard.and_then(|g| g.after(read)) {
+                    envtools_cli::warn::warn("ollama-chat", said);
+                }
+                return Ok(answer);
+            }
             Err(End::Failed(f)) => {
                 reader.out.finish()?;
                 return Err(Stop::Failed(f));
@@ -121,16 +138,23 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
     }
 }
 
-/// Send the request of `turn`; the reply arrives as events on the returned channel.
-fn send(client: &Client, turn: &Turn) -> std::sync::mpsc::Receiver<Event> {
+/// Send the request of `turn` (with `num_ctx` when the context guard raised it); the reply
+/// arrives as events on the returned channel.
+fn send(client: &Client, turn: &Turn, num_ctx: Option<u64>) -> std::sync::mpsc::Receiver<Event> {
     let cfg = turn.config;
+    let mut raised = None;
+    if let Some(n) = num_ctx {
+        let mut options = cfg.options.clone();
+        options.insert("num_ctx".into(), Value::from(n));
+        raised = Some(options);
+    }
     let body = api::body(
         cfg.api,
         &api::Request {
             model: turn.model,
             messages: turn.messages,
             stream: turn.stream,
-            options: &cfg.options,
+            options: raised.as_ref().unwrap_or(&cfg.options),
             format: turn.format,
             keep_alive: turn.keep_alive,
             think: turn.think,

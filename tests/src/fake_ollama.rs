@@ -73,6 +73,32 @@ impl Reply {
     }
 }
 
+/// A model's context, as `/api/show` tells it; with one set, the server also cuts a prompt
+/// longer than the call's `num_ctx` the way Ollama does, and its `prompt_eval_count` says so
+/// (tokens counted as four characters).
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// The Modelfile's `num_ctx` (also the server's default here).
+    pub num_ctx: u64,
+    /// `model_info.llama.context_length`.
+    pub context_length: u64,
+}
+
+impl Window {
+    /// The tokens the server reads of `req`: all of the prompt, or `num_ctx` of it.
+    fn read(&self, req: &Recorded) -> u64 {
+        let msgs = req.body["messages"].as_array().cloned().unwrap_or_default();
+        let chars: usize = msgs
+            .iter()
+            .map(|m| m["content"].as_str().unwrap_or("").chars().count())
+            .sum();
+        let num_ctx = req.body["options"]["num_ctx"]
+            .as_u64()
+            .unwrap_or(self.num_ctx);
+        (chars as u64 / 4).min(num_ctx)
+    }
+}
+
 /// One request as received.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -97,6 +123,7 @@ struct State {
     reply: Reply,
     requests: Vec<Recorded>,
     models: Vec<(String, u64)>,
+    window: Option<Window>,
 }
 
 /// The running server.
@@ -121,6 +148,7 @@ impl FakeOllama {
                 ("llama3.1:latest".into(), 4_920_753_328),
                 ("qwen3:8b".into(), 5_225_388_164),
             ],
+            window: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let (st, sp) = (state.clone(), stop.clone());
@@ -151,6 +179,11 @@ impl FakeOllama {
     /// The installed models `/api/tags` lists.
     pub fn set_models(&self, models: &[(&str, u64)]) {
         self.lock().models = models.iter().map(|(n, s)| (n.to_string(), *s)).collect();
+    }
+
+    /// Answer `/api/show` with this context, and cut prompts by it.
+    pub fn set_window(&self, window: Window) {
+        self.lock().window = Some(window);
     }
 
     /// Every request so far.
@@ -198,10 +231,10 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
     let Some(req) = read_request(&conn) else {
         return;
     };
-    let (reply, models) = {
+    let (reply, models, window) = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         s.requests.push(req.clone());
-        (s.reply.clone(), s.models.clone())
+        (s.reply.clone(), s.models.clone(), s.window)
     };
     let _ = match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/") => respond(&mut conn, 200, "text/plain", "Ollama is running"),
@@ -229,8 +262,22 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
                 &json!({"object": "list", "data": list}).to_string(),
             )
         }
-        ("POST", "/api/chat") => chat(&mut conn, &req, reply, false),
-        ("POST", "/v1/chat/completions") => chat(&mut conn, &req, reply, true),
+        ("POST", "/api/show") => match window {
+            Some(w) => respond(
+                &mut conn,
+                200,
+                "application/json",
+                &json!({
+                    "parameters": format!("num_ctx                        {}\nstop                           \"<|eot_id|>\"", w.num_ctx),
+                    "model_info": {"general.architecture": "llama", "llama.context_length": w.context_length},
+                    "details": {"format": "gguf"}
+                })
+                .to_string(),
+            ),
+            None => respond(&mut conn, 404, "application/json", r#"{"error":"model not found"}"#),
+        },
+        ("POST", "/api/chat") => chat(&mut conn, &req, reply, false, window),
+        ("POST", "/v1/chat/completions") => chat(&mut conn, &req, reply, true, None),
         _ => respond(&mut conn, 404, "text/plain", "404 page not found"),
     };
 }
@@ -271,7 +318,7 @@ fn piece(model: &str, content: &str, thinking: &str, openai: bool) -> String {
     )
 }
 
-fn final_chunk(model: &str, last: &str, reason: &str, openai: bool) -> String {
+fn final_chunk(model: &str, last: &str, reason: &str, openai: bool, read: u64) -> String {
     if openai {
         let end = json!({"id": "c1", "object": "chat.completion.chunk", "model": model, "choices": [{"index": 0, "delta": {"content": last}, "finish_reason": reason}]});
         let usage = json!({"id": "c1", "object": "chat.completion.chunk", "model": model, "choices": [], "usage": {"prompt_tokens": 26, "completion_tokens": 12, "total_tokens": 38}});
@@ -281,7 +328,7 @@ fn final_chunk(model: &str, last: &str, reason: &str, openai: bool) -> String {
         "{}\n",
         json!({"model": model, "created_at": "2026-11-24T10:00:01.000Z", "message": {"role": "assistant", "content": last},
                "done": true, "done_reason": reason, "total_duration": 2_500_000_000u64, "load_duration": 500_000_000u64,
-               "prompt_eval_count": 26, "prompt_eval_duration": 130_000_000u64, "eval_count": 12, "eval_duration": 1_200_000_000u64})
+               "prompt_eval_count": read, "prompt_eval_duration": 130_000_000u64, "eval_count": 12, "eval_duration": 1_200_000_000u64})
     )
 }
 
@@ -300,8 +347,15 @@ impl Chunked<'_> {
     }
 }
 
-fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std::io::Result<()> {
+fn chat(
+    conn: &mut TcpStream,
+    req: &Recorded,
+    reply: Reply,
+    openai: bool,
+    window: Option<Window>,
+) -> std::io::Result<()> {
     let model = req.body["model"].as_str().unwrap_or("").to_string();
+    let read = window.map_or(26, |w| w.read(req));
     let stream = req.body["stream"].as_bool().unwrap_or(!openai);
     let ct = if openai {
         "text/event-stream"
@@ -361,7 +415,7 @@ fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std
         Reply::Raw { content_type, body } => return respond(conn, 200, &content_type, &body),
         Reply::SlowStart { pause } => {
             std::thread::sleep(pause);
-            return chat(conn, req, Reply::Echo, openai);
+            return chat(conn, req, Reply::Echo, openai, window);
         }
         Reply::Huge { total, piece: size } => {
             let mut c = Chunked(conn);
@@ -371,7 +425,7 @@ fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std
             for _ in 0..total / size.max(1) {
                 c.send(&format!("{line}{sep}"))?;
             }
-            c.send(&final_chunk(&model, "", "stop", openai))?;
+            c.send(&final_chunk(&model, "", "stop", openai, read))?;
             return c.end();
         }
         Reply::LongLine { total } => {
@@ -396,7 +450,7 @@ fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std
                     piece(&model, &format!("{now}\n"), "", openai)
                 ))?;
             }
-            c.send(&final_chunk(&model, "", "stop", openai))?;
+            c.send(&final_chunk(&model, "", "stop", openai, read))?;
             return c.end();
         }
         faulty => return fault(conn, &model, faulty, openai),
@@ -407,7 +461,7 @@ fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std
             json!({"id": "c1", "object": "chat.completion", "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": reason}], "usage": {"prompt_tokens": 26, "completion_tokens": 12}})
         } else {
             let mut v: Value =
-                serde_json::from_str(final_chunk(&model, &content, &reason, false).trim())
+                serde_json::from_str(final_chunk(&model, &content, &reason, false, read).trim())
                     .unwrap_or(Value::Null);
             v["message"]["thinking"] = Value::from(thinking.concat());
             v
@@ -423,7 +477,7 @@ fn chat(conn: &mut TcpStream, req: &Recorded, reply: Reply, openai: bool) -> std
         std::thread::sleep(delay);
         c.send(&format!("{}{sep}", piece(&model, p, "", openai)))?;
     }
-    c.send(&final_chunk(&model, &last, &reason, openai))?;
+    c.send(&final_chunk(&model, &last, &reason, openai, read))?;
     c.end()
 }
 

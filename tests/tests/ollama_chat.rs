@@ -837,3 +837,101 @@ mod repl {
         );
     }
 }
+
+mod context_guard {
+    use super::*;
+    use e2e::fake_ollama::Window;
+    use pretty_assertions::assert_eq;
+
+    /// A server whose model has num_ctx 2048 in its Modelfile and takes at most 8192 tokens.
+    fn server() -> FakeOllama {
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        server.set_window(Window {
+            num_ctx: 2048,
+            context_length: 8192,
+        });
+        server
+    }
+
+    fn paths(server: &FakeOllama) -> Vec<String> {
+        server.requests().into_iter().map(|r| r.path).collect()
+    }
+
+    #[test]
+    fn a_prompt_the_server_cut_is_told_with_the_numbers_and_the_fix() {
+        let server = server();
+        let long = "word ".repeat(4000); // 20000 characters: about 5004 tokens
+        let out = chat_with(&server, &TestDir::new(), &["-m", "m"], Some(&long));
+        out.assert_output(
+            0,
+            "ok\n",
+            "ollama-chat: warning: the prompt did not fit the context: about 5004 tokens sent, \
+             the server read 2048 (num_ctx 2048); the answer is about a cut text. try -o \
+             num_ctx=8192 or --fit-context\n",
+        );
+        assert_eq!(paths(&server), ["/api/show", "/api/chat"]);
+    }
+
+    #[test]
+    fn fit_context_raises_num_ctx_up_to_the_models_maximum() {
+        let server = server();
+        let long = "word ".repeat(4000);
+        let out = chat_with(
+            &server,
+            &TestDir::new(),
+            &["-m", "m", "--fit-context"],
+            Some(&long),
+        );
+        out.assert_output(
+            0,
+            "ok\n",
+            "ollama-chat: num_ctx raised to 8192 for this call (the prompt is about 5004 tokens)\n",
+        );
+        assert_eq!(server.last_chat()["options"]["num_ctx"], 8192);
+        // Longer than the model takes: raised to its maximum, and told it will be cut.
+        let longer = "word ".repeat(8000);
+        let out = chat_with(
+            &server,
+            &TestDir::new(),
+            &["-m", "m", "--fit-context"],
+            Some(&longer),
+        );
+        out.assert_output(
+            0,
+            "ok\n",
+            "ollama-chat: num_ctx raised to 8192 for this call (the prompt is about 10004 tokens)\n\
+             ollama-chat: warning: the prompt (about 10004 tokens) is longer than the model's \
+             context (8192 tokens): it will be cut; send less\n",
+        );
+    }
+
+    #[test]
+    fn short_prompts_and_the_openai_route_cost_no_extra_request() {
+        let server = server();
+        chat(&server, &["-m", "m", "hi"]).assert_output(0, "ok\n", "");
+        let url = format!("{}/v1/chat/completions", server.url());
+        let long = "word ".repeat(4000);
+        let out = run_command(
+            TestDir::new()
+                .command("ollama-chat")
+                .args(["--url", &url, "-m", "m", "--fit-context"]),
+            Some(long.as_bytes()),
+        );
+        out.assert_output(0, "ok\n", "");
+        assert_eq!(paths(&server), ["/api/chat", "/v1/chat/completions"]);
+    }
+
+    #[test]
+    fn a_server_without_api_show_is_not_guarded_and_not_an_error() {
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        let long = "word ".repeat(4000);
+        let out = chat_with(
+            &server,
+            &TestDir::new(),
+            &["-m", "m", "--fit-context"],
+            Some(&long),
+        );
+        out.assert_output(0, "ok\n", "");
+        assert_eq!(paths(&server), ["/api/show", "/api/chat"]);
+    }
+}
