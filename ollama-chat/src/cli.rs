@@ -117,6 +117,10 @@ pub struct Cli {
     #[arg(long, help_heading = "Request")]
     pub no_redact: bool,
 
+    /// When the server does not have the model, pull it (progress on stderr), then answer
+    #[arg(long, help_heading = "Request")]
+    pub pull: bool,
+
     /// Raise num_ctx for this call so that a long prompt fits (up to the model's maximum),
     /// instead of letting Ollama cut it; a prompt that did not fit is told on stderr either way
     #[arg(long, help_heading = "Request")]

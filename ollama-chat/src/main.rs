@@ -8,6 +8,7 @@ mod context;
 mod exit_codes;
 mod history;
 mod http;
+mod pull;
 mod redact;
 mod repl;
 mod stream;
@@ -66,6 +67,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         stats: cli.stats,
         keep_text: cli.history.is_some(),
         fit_context: cli.fit_context,
+        pull: cli.pull,
     };
     match message {
         Some(message) => {

@@ -30,6 +30,8 @@ pub struct Turn<'a> {
     pub keep_text: bool,
     /// `--fit-context`: raise `num_ctx` for this call to fit a long prompt.
     pub fit_context: bool,
+    /// `--pull`: pull a model the server does not have, then ask again.
+    pub pull: bool,
 }
 
 /// A turn that did not end with a whole answer.
@@ -96,7 +98,24 @@ impl Output {
 
 /// Ask and stream. Returns the answer's text (empty unless `keep_text`). Ctrl-C while it
 /// streams stops the answer ([`Stop::Cancelled`]); afterwards it does what it did before.
+/// With `pull`, a model the server does not have is pulled and the question asked again (the
+/// refusal comes before any answer, so nothing was shown).
 pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
+    match ask(client, turn) {
+        Err(Stop::Failed(f))
+            if turn.pull
+                && f.code == exit_codes::MODEL_NOT_FOUND
+                && turn.config.api == Api::Ollama =>
+        {
+            crate::pull::pull(client, turn.config, turn.model)?;
+            ask(client, turn)
+        }
+        other => other,
+    }
+}
+
+/// [`run`], once.
+fn ask(client: &Client, turn: &Turn) -> Result<String, Stop> {
     let ctrl_c = CtrlC::catch();
     let guard = context::before(
         client,

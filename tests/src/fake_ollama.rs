@@ -124,6 +124,8 @@ struct State {
     requests: Vec<Recorded>,
     models: Vec<(String, u64)>,
     window: Option<Window>,
+    /// Models a chat gets "not found" for until `/api/pull` pulled them.
+    missing: Vec<String>,
 }
 
 /// The running server.
@@ -149,6 +151,7 @@ impl FakeOllama {
                 ("qwen3:8b".into(), 5_225_388_164),
             ],
             window: None,
+            missing: Vec::new(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let (st, sp) = (state.clone(), stop.clone());
@@ -184,6 +187,12 @@ impl FakeOllama {
     /// Answer `/api/show` with this context, and cut prompts by it.
     pub fn set_window(&self, window: Window) {
         self.lock().window = Some(window);
+    }
+
+    /// Models that are not installed: a chat gets Ollama's 404 until they are pulled. A
+    /// pull of `absent` fails the way Ollama's does for a name the registry does not know.
+    pub fn set_missing(&self, models: &[&str]) {
+        self.lock().missing = models.iter().map(|m| m.to_string()).collect();
     }
 
     /// Every request so far.
@@ -231,11 +240,19 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
     let Some(req) = read_request(&conn) else {
         return;
     };
-    let (reply, models, window) = {
+    let (reply, models, window, missing) = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
         s.requests.push(req.clone());
-        (s.reply.clone(), s.models.clone(), s.window)
+        let model = req.body["model"].as_str().unwrap_or("");
+        let missing = s.missing.iter().any(|m| m == model);
+        (s.reply.clone(), s.models.clone(), s.window, missing)
     };
+    if missing && req.path == "/api/chat" {
+        let model = req.body["model"].as_str().unwrap_or("");
+        let body = json!({"error": format!("model '{model}' not found")}).to_string();
+        let _ = respond(&mut conn, 404, "application/json", &body);
+        return;
+    }
     let _ = match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/") => respond(&mut conn, 200, "text/plain", "Ollama is running"),
         ("GET", "/api/tags") => {
@@ -276,10 +293,36 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
             ),
             None => respond(&mut conn, 404, "application/json", r#"{"error":"model not found"}"#),
         },
+        ("POST", "/api/pull") => pull(&mut conn, &req, state),
         ("POST", "/api/chat") => chat(&mut conn, &req, reply, false, window),
         ("POST", "/v1/chat/completions") => chat(&mut conn, &req, reply, true, None),
         _ => respond(&mut conn, 404, "text/plain", "404 page not found"),
     };
+}
+
+/// `/api/pull`, streamed as Ollama does: the manifest, one layer of 4 GB in fifths, the
+/// digest check, `success`; the model is then installed. `absent` fails after the manifest.
+fn pull(conn: &mut TcpStream, req: &Recorded, state: &Mutex<State>) -> std::io::Result<()> {
+    let model = req.body["model"].as_str().unwrap_or("").to_string();
+    let mut c = Chunked(conn);
+    c.start("application/x-ndjson")?;
+    c.send("{\"status\":\"pulling manifest\"}\n")?;
+    if model == "absent" {
+        c.send("{\"error\":\"pull model manifest: file does not exist\"}\n")?;
+        return c.end();
+    }
+    let total: u64 = 4_000_000_000;
+    for fifth in 0..=5 {
+        let line = json!({"status": "pulling 6a0746a1ec1a", "digest": "sha256:6a0746a1ec1aef3e7ec53868f220ff6e389f6f8ef87a01d77c96807de94ca2aa", "total": total, "completed": total / 5 * fifth});
+        c.send(&format!("{line}\n"))?;
+    }
+    for status in ["verifying sha256 digest", "writing manifest", "success"] {
+        c.send(&format!("{}\n", json!({ "status": status })))?;
+    }
+    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    s.missing.retain(|m| *m != model);
+    drop(s);
+    c.end()
 }
 
 fn respond(conn: &mut TcpStream, code: u16, content_type: &str, body: &str) -> std::io::Result<()> {

@@ -935,3 +935,73 @@ mod context_guard {
         assert_eq!(paths(&server), ["/api/show", "/api/chat"]);
     }
 }
+
+mod pull {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    fn paths(server: &FakeOllama) -> Vec<String> {
+        server.requests().into_iter().map(|r| r.path).collect()
+    }
+
+    #[test]
+    fn pull_fetches_a_missing_model_with_plain_progress_in_a_pipe_then_answers() {
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        server.set_missing(&["m2"]);
+        let out = chat(&server, &["-m", "m2", "--pull", "hi"]);
+        let layer = "ollama-chat: pulling 6a0746a1ec1a";
+        let mut said = vec![
+            "ollama-chat: m2 is not installed: pulling it (--pull)".to_string(),
+            "ollama-chat: pulling manifest".to_string(),
+        ];
+        said.extend((0..=5).map(|f| format!("{layer}: {}% of 4.0 GB", f * 20)));
+        for s in ["verifying sha256 digest", "writing manifest", "success"] {
+            said.push(format!("ollama-chat: {s}"));
+        }
+        out.assert_output(0, "ok\n", &(said.join("\n") + "\n"));
+        assert!(!out.stderr.contains('\r') && !out.stderr.contains('\x1b'));
+        assert_eq!(paths(&server), ["/api/chat", "/api/pull", "/api/chat"]);
+        assert_eq!(
+            server.requests()[1].body,
+            json!({"model": "m2", "stream": true})
+        );
+    }
+
+    #[test]
+    fn without_pull_a_missing_model_is_exit_6_and_a_failed_pull_is_exit_1() {
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        server.set_missing(&["m2", "absent"]);
+        let out = chat(&server, &["-m", "m2", "hi"]);
+        out.assert_output(
+            6,
+            "",
+            "ollama-chat: model 'm2' not found (run: ollama pull m2)\n",
+        );
+        let out = chat(&server, &["-m", "absent", "--pull", "hi"]);
+        out.assert_output(
+            1,
+            "",
+            "ollama-chat: absent is not installed: pulling it (--pull)\n\
+             ollama-chat: pulling manifest\n\
+             ollama-chat: the pull failed: pull model manifest: file does not exist\n",
+        );
+        assert_eq!(paths(&server), ["/api/chat", "/api/chat", "/api/pull"]);
+    }
+
+    #[test]
+    fn at_a_terminal_the_progress_is_one_live_line() {
+        use rexpect::session::spawn_command;
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        server.set_missing(&["m2"]);
+        let dir = TestDir::new();
+        let mut cmd = dir.command("ollama-chat");
+        cmd.args(["--url", &server.url(), "-m", "m2", "--pull", "hi"]);
+        let mut p = spawn_command(cmd, Some(15_000)).unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("\r\x1b[2Kpulling 6a0746a1ec1a: 100% of 4.0 GB")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("\r\x1b[2Ksuccess")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("ok").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+    }
+}

@@ -1,0 +1,218 @@
+//! `--pull`: when the server says the model is not installed, pull it (`/api/pull`, streamed)
+//! and then answer. Pulling is minutes of work, so it shows progress on stderr: one live line
+//! at a terminal (status, percent, size, rate), plain lines otherwise (each status once, and
+//! each tenth of a download), so a log or CI output stays readable.
+
+use crate::config::{self, Config};
+use crate::exit_codes;
+use crate::http::{Client, Event, Transport};
+use crate::stream::{status_error, transport_error};
+use envtools_cli::interrupt::CtrlC;
+use envtools_cli::Failure;
+use serde::Deserialize;
+use std::io::{IsTerminal, Write};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+/// One line of `/api/pull`'s stream.
+#[derive(Debug, Default, Deserialize)]
+struct Progress {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    digest: String,
+    total: Option<u64>,
+    completed: Option<u64>,
+    error: Option<String>,
+}
+
+/// `bytes` for people: `4.7 GB`, `850 MB`, `12 kB` (decimal units, as Ollama shows them).
+pub fn human_size(bytes: u64) -> String {
+    let units = [(1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+    let b = bytes as f64;
+    for (size, unit) in units {
+        if b >= size {
+            return format!("{:.1} {unit}", b / size);
+        }
+    }
+    format!("{bytes} B")
+}
+
+/// Shows the progress: a live line at a terminal, plain lines otherwise.
+struct Shown {
+    live: bool,
+    last_status: String,
+    /// The tenth of the current download last shown (plain lines).
+    last_tenth: Option<u64>,
+    /// For the rate: when the current download was first seen, and its bytes then.
+    since: Option<(Instant, u64)>,
+}
+
+impl Shown {
+    fn line(&mut self, p: &Progress) {
+        let name = p.status.trim();
+        let (Some(total), Some(done)) = (p.total.filter(|&t| t > 0), p.completed) else {
+            self.status(name);
+            return;
+        };
+        let percent = (done.min(total) * 100) / total;
+        if !self.live {
+            if name != self.last_status {
+                self.last_tenth = None;
+                self.last_status = name.to_string();
+            }
+            let tenth = percent / 10;
+            if self.last_tenth.is_none_or(|t| tenth > t) {
+                self.last_tenth = Some(tenth);
+                eprintln!("ollama-chat: {name}: {percent}% of {}", human_size(total));
+            }
+            return;
+        }
+        let (t0, b0) = *self.since.get_or_insert((Instant::now(), done));
+        let rate = rate(done.saturating_sub(b0), t0.elapsed().as_secs_f64());
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2Kpulling {}: {percent}% of {}{rate}",
+            short_digest(&p.digest, name),
+            human_size(total)
+        );
+        let _ = err.flush();
+    }
+
+    /// A status without sizes (`pulling manifest`, `verifying sha256 digest`), once each.
+    fn status(&mut self, name: &str) {
+        if name.is_empty() || name == self.last_status {
+            return;
+        }
+        self.last_status = name.to_string();
+        self.since = None;
+        if self.live {
+            eprint!("\r\x1b[2K{name}");
+            let _ = std::io::stderr().flush();
+        } else {
+            eprintln!("ollama-chat: {name}");
+        }
+    }
+
+    fn end(&self) {
+        if self.live {
+            eprintln!();
+        }
+    }
+}
+
+/// `, 35.0 MB/s` for `bytes` in `secs`; nothing in the first half second, too short to say.
+fn rate(bytes: u64, secs: f64) -> String {
+    if secs <= 0.5 {
+        return String::new();
+    }
+    format!(", {}/s", human_size((bytes as f64 / secs) as u64))
+}
+
+/// The first 12 hex digits of a layer's digest, as `ollama pull` shows it.
+fn short_digest<'a>(digest: &'a str, status: &'a str) -> &'a str {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    match hex.get(..12) {
+        Some(short) => short,
+        None => status,
+    }
+}
+
+/// Pull `model`, showing progress; `Ok` once the server says `success`.
+pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure> {
+    let url = format!("{}/api/pull", config::base_url(&config.endpoint));
+    let body = serde_json::json!({ "model": model, "stream": true }).to_string();
+    let ctrl_c = CtrlC::catch();
+    let rx = client.post(&url, body, config.bearer(), true);
+    let mut shown = Shown {
+        live: std::io::stderr().is_terminal(),
+        last_status: String::new(),
+        last_tenth: None,
+        since: None,
+    };
+    eprintln!("ollama-chat: {model} is not installed: pulling it (--pull)");
+    let mut line_no = 0;
+    let result = loop {
+        if ctrl_c.take() {
+            break Err(Failure::new(exit_codes::INTERRUPTED, "interrupted"));
+        }
+        let event = match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => {
+                Event::Failed(Transport::Cut("the reader stopped".into()))
+            }
+        };
+        match event {
+            Event::Started { .. } => {}
+            Event::Line(line) if line.trim().is_empty() => {}
+            Event::Line(line) => {
+                line_no += 1;
+                match on_line(&line, line_no, &mut shown) {
+                    Ok(true) => break Ok(()),
+                    Ok(false) => {}
+                    Err(f) => break Err(f),
+                }
+            }
+            Event::Status(code, text) => {
+                break Err(status_error(code, &text, model, &url, &config.server()))
+            }
+            Event::Failed(t) => break Err(transport_error(&t, &config.server(), line_no > 0)),
+            Event::End => {
+                break Err(Failure::new(
+                    exit_codes::PROTOCOL,
+                    "the pull ended before the server said success",
+                ))
+            }
+        }
+    };
+    shown.end();
+    result
+}
+
+/// One progress line: `Ok(true)` at `success`.
+fn on_line(line: &str, n: usize, shown: &mut Shown) -> Result<bool, Failure> {
+    let p: Progress = serde_json::from_str(line).map_err(|e| {
+        Failure::new(
+            exit_codes::PROTOCOL,
+            format!("line {n} of the pull's reply is not JSON ({e})"),
+        )
+    })?;
+    if let Some(error) = p.error {
+        return Err(Failure::new(
+            exit_codes::SERVER_ERROR,
+            format!("the pull failed: {error}"),
+        ));
+    }
+    if p.status == "success" {
+        shown.status("success");
+        return Ok(true);
+    }
+    shown.line(&p);
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_shown_in_decimal_units() {
+        assert_eq!(human_size(4_920_753_328), "4.9 GB");
+        assert_eq!(human_size(850_000_000), "850.0 MB");
+        assert_eq!(human_size(999), "999 B");
+    }
+
+    #[test]
+    fn the_rate_shows_once_it_can_be_measured() {
+        assert_eq!(rate(70_000_000, 2.0), ", 35.0 MB/s");
+        assert_eq!(rate(70_000_000, 0.2), "");
+    }
+
+    #[test]
+    fn a_digest_is_shown_by_its_first_twelve_hex_digits() {
+        assert_eq!(short_digest("sha256:6a0746a1ec1aef3e", "x"), "6a0746a1ec1a");
+        assert_eq!(short_digest("", "pulling manifest"), "pulling manifest");
+    }
+}
