@@ -126,6 +126,18 @@ pub struct Cli {
     #[arg(long, help_heading = "Request")]
     pub fit_context: bool,
 
+    /// Use the saved template NAME: its system message, model and options (flags override)
+    #[arg(short = 't', long, value_name = "NAME", help_heading = "Templates")]
+    pub template: Option<String>,
+
+    /// Save this call's system message, model and options as template NAME, and exit
+    #[arg(long, value_name = "NAME", help_heading = "Templates")]
+    pub save: Option<String>,
+
+    /// List the saved templates (NAME, model, system message) and exit
+    #[arg(long, help_heading = "Templates")]
+    pub templates: bool,
+
     /// A system message
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
     pub system: Option<String>,

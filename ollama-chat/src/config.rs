@@ -3,6 +3,7 @@
 
 use crate::cli::{ApiChoice, Cli};
 use crate::exit_codes;
+use crate::template::{self, Template};
 use envtools_cli::{Context, Failure};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -34,6 +35,10 @@ pub struct Config {
     pub timeout: u64,
     /// The secret values to take out of what is sent (empty with `--no-redact`).
     pub redactor: crate::redact::Redactor,
+    /// The system message: `-s`, else the template's.
+    pub system: Option<String>,
+    /// What this call specified (`-s`, `-m`, `-o`, over `-t`'s): what `--save` stores.
+    pub specified: Template,
 }
 
 impl Config {
@@ -142,7 +147,16 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         Some(base) if api == Api::OpenAi => format!("{base}/v1/chat/completions"),
         _ => endpoint,
     };
-    let model = cli.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
+    let template = match &cli.template {
+        Some(name) => template::load(name)?,
+        None => Template::default(),
+    };
+    let specified = Template {
+        system: cli.system.clone().or(template.system),
+        model: cli.model.clone().or(template.model),
+        options: template::merge_options(&template.options, parse_options(&cli.options)?),
+    };
+    let model = specified.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
     let api_key = env.get("OPENAI_API_KEY");
     let ollama_api_key = env.get("OLLAMA_API_KEY");
     let redactor = if cli.no_redact {
@@ -157,16 +171,17 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
             .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
         crate::redact::Redactor::new(env.file.iter().chain(from_env))
     };
-    let options = parse_options(&cli.options)?;
     Ok(Config {
         endpoint,
         api,
         model,
         api_key,
         ollama_api_key,
-        options,
+        options: specified.options.clone(),
         timeout: cli.timeout.max(1),
         redactor,
+        system: specified.system.clone(),
+        specified,
     })
 }
 

@@ -105,13 +105,14 @@ pub fn before(
     config: &Config,
     model: &str,
     messages: &[Message],
+    options: &Map<String, Value>,
     fit: bool,
 ) -> Option<Guard> {
     if config.api != Api::Ollama {
         return None;
     }
     let estimate = estimate_tokens(messages);
-    let asked = option_num_ctx(&config.options);
+    let asked = option_num_ctx(options);
     if estimate <= asked.unwrap_or(SMALLEST_DEFAULT).min(SMALLEST_DEFAULT) {
         return None;
     }

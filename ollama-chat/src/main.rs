@@ -12,6 +12,7 @@ mod pull;
 mod redact;
 mod repl;
 mod stream;
+mod template;
 mod wire;
 
 use api::Message;
@@ -37,6 +38,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     if cli.list {
         return list_models(&client, &config, cli.json);
     }
+    if cli.templates {
+        return template::print_list();
+    }
+    if let Some(name) = &cli.save {
+        let path = template::save(name, &config.specified)?;
+        eprintln!("ollama-chat: saved template {name} to {}", path.display());
+        return Ok(());
+    }
     let format = read_format(cli.format.as_deref())?;
     warn_unsent_options(cli, &config);
     let repl = cli.interactive || (cli.prompt.is_empty() && io::stdin().is_terminal());
@@ -54,7 +63,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Some(m) => m.clone(),
         None => return Err(no_model(&client, &config)),
     };
-    let messages = conversation(cli)?;
+    let messages = conversation(cli, &config)?;
     let turn = stream::Turn {
         config: &config,
         model: &model,
@@ -68,6 +77,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         keep_text: cli.history.is_some(),
         fit_context: cli.fit_context,
         pull: cli.pull,
+        options: &config.options,
     };
     match message {
         Some(message) => {
@@ -82,6 +92,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             messages,
             history_file: cli.history.as_deref(),
             pending: attached,
+            options: config.options.clone(),
         }
         .run(&client),
     }
@@ -105,13 +116,13 @@ fn warn_unsent_options(cli: &Cli, config: &Config) {
     }
 }
 
-/// The conversation so far: `--history` (if any), with `--system` first.
-fn conversation(cli: &Cli) -> Result<Vec<Message>, Failure> {
+/// The conversation so far: `--history` (if any), with the system message first.
+fn conversation(cli: &Cli, config: &Config) -> Result<Vec<Message>, Failure> {
     let mut messages = match &cli.history {
         Some(path) => history::load(path, true)?,
         None => Vec::new(),
     };
-    if let Some(system) = &cli.system {
+    if let Some(system) = &config.system {
         history::set_system(&mut messages, system);
     }
     Ok(messages)
@@ -137,9 +148,10 @@ fn ask_once(
     match result {
         Ok(answer) => {
             if let Some(path) = &cli.history {
+                let system = turn.config.system.as_deref();
                 let turn = [messages.pop(), Some(Message::new("assistant", answer))];
                 let turn: Vec<Message> = turn.into_iter().flatten().collect();
-                history::append(path, cli.system.as_deref(), &turn)?;
+                history::append(path, system, &turn)?;
             }
             Ok(())
         }

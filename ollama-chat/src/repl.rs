@@ -6,7 +6,9 @@ use crate::api::Message;
 use crate::attach::Attached;
 use crate::history;
 use crate::stream::{self, Stop, Turn};
+use crate::template::{self, Template};
 use envtools_cli::Failure;
+use serde_json::{Map, Value};
 use std::io::{self, BufRead, IsTerminal};
 use std::path::Path;
 
@@ -19,6 +21,8 @@ Commands:
   /save FILE       write the conversation to FILE (JSON)
   /load FILE       read a conversation from FILE
   /attach FILE     add a text file or an image to the next message
+  /template NAME   use a saved template (system message, model, options)
+  /save-template NAME  save this session's system message, model and options
   \"\"\"              start or end a message of several lines
   quit, exit, bye, /bye or Ctrl-D   leave
 Ctrl-C stops the answer being written.";
@@ -86,6 +90,8 @@ pub struct Repl<'a> {
     pub history_file: Option<&'a Path>,
     /// Files for the next message (`-a`, `/attach`).
     pub pending: Attached,
+    /// The model's options (`-o`, `-t`; `/template` replaces them).
+    pub options: Map<String, Value>,
 }
 
 impl Repl<'_> {
@@ -148,6 +154,7 @@ impl Repl<'_> {
                 model: &self.model,
                 messages: &self.messages,
                 keep_text: true,
+                options: &self.options,
                 ..self.turn_template.clone_settings()
             },
         );
@@ -207,13 +214,46 @@ impl Repl<'_> {
                 Ok(()) => eprintln!("(attached {arg} to the next message)"),
                 Err(f) => eprintln!("ollama-chat: {f}"),
             },
-            "/system" | "/model" | "/save" | "/load" | "/attach" => {
+            "/template" if !arg.is_empty() => self.use_template(arg),
+            "/save-template" if !arg.is_empty() => self.save_template(arg),
+            "/system" | "/model" | "/save" | "/load" | "/attach" | "/template"
+            | "/save-template" => {
                 eprintln!("{cmd} needs an argument (see /help)")
             }
             c if c.starts_with('/') => eprintln!("Unknown command {c} (see /help)"),
             _ => return Action::Send(line.to_string()),
         }
         Action::Nothing
+    }
+
+    /// `/template NAME`: its system message, model and options from now on.
+    fn use_template(&mut self, name: &str) {
+        let t = match template::load(name) {
+            Ok(t) => t,
+            Err(f) => return eprintln!("ollama-chat: {f}"),
+        };
+        if let Some(system) = &t.system {
+            history::set_system(&mut self.messages, system);
+        }
+        if let Some(model) = t.model {
+            self.model = model;
+        }
+        self.options = t.options;
+        eprintln!("Using template {name} (model {}).", self.model);
+    }
+
+    /// `/save-template NAME`: the session's system message, model and options.
+    fn save_template(&self, name: &str) {
+        let system = self.messages.first().filter(|m| m.role == "system");
+        let t = Template {
+            system: system.map(|m| m.content.clone()),
+            model: Some(self.model.clone()),
+            options: self.options.clone(),
+        };
+        match template::save(name, &t) {
+            Ok(path) => eprintln!("Saved template {name} to {}.", path.display()),
+            Err(f) => eprintln!("ollama-chat: {f}"),
+        }
     }
 
     /// Lines between two `"""` lines are one message.

@@ -8,7 +8,7 @@ use crate::exit_codes;
 use crate::http::{Client, Event, Transport};
 use envtools_cli::interrupt::CtrlC;
 use envtools_cli::Failure;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::io::{self, IsTerminal, Write};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
@@ -32,6 +32,8 @@ pub struct Turn<'a> {
     pub fit_context: bool,
     /// `--pull`: pull a model the server does not have, then ask again.
     pub pull: bool,
+    /// The model's options (`-o`, a template's; `/template` changes them in the REPL).
+    pub options: &'a Map<String, Value>,
 }
 
 /// A turn that did not end with a whole answer.
@@ -122,6 +124,7 @@ fn ask(client: &Client, turn: &Turn) -> Result<String, Stop> {
         turn.config,
         turn.model,
         turn.messages,
+        turn.options,
         turn.fit_context,
     );
     let rx = send(client, turn, guard.as_ref().and_then(|g| g.raised));
@@ -163,7 +166,7 @@ fn send(client: &Client, turn: &Turn, num_ctx: Option<u64>) -> std::sync::mpsc::
     let cfg = turn.config;
     let mut raised = None;
     if let Some(n) = num_ctx {
-        let mut options = cfg.options.clone();
+        let mut options = turn.options.clone();
         options.insert("num_ctx".into(), Value::from(n));
         raised = Some(options);
     }
@@ -173,7 +176,7 @@ fn send(client: &Client, turn: &Turn, num_ctx: Option<u64>) -> std::sync::mpsc::
             model: turn.model,
             messages: turn.messages,
             stream: turn.stream,
-            options: raised.as_ref().unwrap_or(&cfg.options),
+            options: raised.as_ref().unwrap_or(turn.options),
             format: turn.format,
             keep_alive: turn.keep_alive,
             think: turn.think,

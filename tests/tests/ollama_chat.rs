@@ -1005,3 +1005,145 @@ mod pull {
         p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+mod templates {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    /// `ollama-chat ARGS` with its templates under `dir/cfg`.
+    fn run(server: &FakeOllama, dir: &TestDir, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = dir.command("ollama-chat");
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("cfg"))
+            .arg("--url")
+            .arg(server.url())
+            .args(args);
+        run_command(&mut cmd, stdin.map(str::as_bytes))
+    }
+
+    #[test]
+    fn save_list_and_use_a_template_with_flags_overriding_it() {
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        let dir = TestDir::new();
+        let save = [
+            "--save",
+            "review",
+            "-s",
+            "You review code.",
+            "-m",
+            "qwen3:8b",
+        ];
+        let out = run(
+            &server,
+            &dir,
+            &[&save[..], &["-o", "temperature=0"]].concat(),
+            None,
+        );
+        let file = dir.path().join("cfg/ollama-chat/templates/review.json");
+        let said = format!("ollama-chat: saved template review to {}\n", file.display());
+        out.assert_output(0, "", &said);
+        assert!(server.requests().is_empty(), "saving sends nothing");
+        let saved: Value =
+            serde_json::from_slice(&dir.read("cfg/ollama-chat/templates/review.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            saved,
+            json!({"system": "You review code.", "model": "qwen3:8b", "options": {"temperature": 0}})
+        );
+        run(&server, &dir, &["--templates"], None).assert_output(
+            0,
+            "review\tqwen3:8b\tYou review code.\n",
+            "",
+        );
+        run(&server, &dir, &["-t", "review", "hi"], None).assert_output(0, "ok\n", "");
+        let sent = server.last_chat();
+        assert_eq!(sent["model"], "qwen3:8b");
+        assert_eq!(
+            sent["messages"][0],
+            json!({"role": "system", "content": "You review code."})
+        );
+        assert_eq!(sent["options"], json!({"temperature": 0}));
+        let flags = [
+            "-t",
+            "review",
+            "-m",
+            "llama3.1",
+            "-o",
+            "temperature=0.5",
+            "-o",
+            "seed=1",
+            "hi",
+        ];
+        run(&server, &dir, &flags, None).assert_success();
+        let sent = server.last_chat();
+        assert_eq!(sent["model"], "llama3.1");
+        assert_eq!(sent["options"], json!({"temperature": 0.5, "seed": 1}));
+    }
+
+    #[test]
+    fn a_missing_template_a_bad_name_and_a_broken_file_are_usage_errors() {
+        let server = FakeOllama::start(Reply::answer(&["ok"]));
+        let dir = TestDir::new();
+        run(&server, &dir, &["-t", "nope", "hi"], None).assert_output(
+            2,
+            "",
+            "ollama-chat: no template nope (--templates lists them)\n",
+        );
+        run(&server, &dir, &["--save", "../x", "-s", "s"], None).assert_output(
+            2,
+            "",
+            "ollama-chat: template name \"../x\": use letters, digits, '.', '_' and '-' (at most \
+             64, not starting with '.')\n",
+        );
+        dir.write(
+            "cfg/ollama-chat/templates/bad.json",
+            "{\"sytem\": \"typo\"}\n",
+        );
+        let out = run(&server, &dir, &["-t", "bad", "hi"], None);
+        out.assert_code(2);
+        let file = dir.path().join("cfg/ollama-chat/templates/bad.json");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "ollama-chat: {}: not a template (unknown field `sytem`",
+                file.display()
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(server.requests().is_empty());
+    }
+
+    #[test]
+    fn in_the_repl_save_template_and_template_switch_the_session() {
+        let server = FakeOllama::start(Reply::Echo);
+        let dir = TestDir::new();
+        let script =
+            "/system be brief\n/model m9\n/save-template brief\n/model other\n/system long\n\
+                      /template brief\nhello\n";
+        let out = run(
+            &server,
+            &dir,
+            &["-m", "m1", "-o", "seed=3", "-i"],
+            Some(script),
+        );
+        out.assert_success();
+        assert!(
+            out.stderr.contains("Using template brief (model m9)."),
+            "{}",
+            out.stderr
+        );
+        let sent = server.last_chat();
+        assert_eq!(sent["model"], "m9");
+        assert_eq!(
+            sent["messages"][0],
+            json!({"role": "system", "content": "be brief"})
+        );
+        assert_eq!(sent["options"], json!({"seed": 3}));
+        let saved: Value =
+            serde_json::from_slice(&dir.read("cfg/ollama-chat/templates/brief.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            saved,
+            json!({"system": "be brief", "model": "m9", "options": {"seed": 3}})
+        );
+    }
+}
