@@ -1,8 +1,11 @@
 # ollama-chat against the fake server (no added delay): single-shot wall time vs curl and vs
-# the usual Python script (requests, non-streaming); streaming latency; memory on a 50 MB answer.
+# the usual Python script (requests, non-streaming); the log's cost; streaming latency; memory
+# on a 50 MB answer with the log on.
 set -euo pipefail
 . "$ROOT/bench/lib.sh"
 cd "$WORK"
+# The log goes here, not into the user's own; it is on (the default) unless a line says --no-log.
+export XDG_DATA_HOME=$WORK/xdg-data
 "$PYTHON" -c 'import requests' 2>/dev/null || "$PYTHON" -m pip install -q requests
 FAKE=$ROOT/target/release/fake-ollama
 start_fake() { # $@: fake-ollama args; sets URL and FAKE_PID
@@ -23,6 +26,10 @@ compare "single-shot 'hi' (targets: <=1.5x curl, >=10x faster than Python)" \
     "$BIN/ollama-chat --url $URL -m m hi" \
     "curl -s -X POST $URL/api/chat -d '{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'" \
     "$PYTHON chat.py"
+compare "the log's cost per exchange (logged vs --no-log)" \
+    "$BIN/ollama-chat --url $URL -m m hi" \
+    "$BIN/ollama-chat --url $URL -m m --no-log hi"
+echo "    log after the runs: $(wc -l < "$XDG_DATA_HOME/ollama-chat/log.jsonl") exchanges, $(( $(stat -c %s "$XDG_DATA_HOME/ollama-chat/log.jsonl") / 1000 )) kB"
 stop_fake
 
 start_fake timestamps 300
@@ -43,7 +50,7 @@ stop_fake
 
 start_fake huge 50
 /usr/bin/time -f "%M" -o rss.txt "$BIN/ollama-chat" --url "$URL" -m m go > answer.txt
-echo "  memory, single-shot 50 MB streamed answer (target: peak RSS < 16 MB)"
+echo "  memory, single-shot 50 MB streamed answer, logged (target: peak RSS < 16 MB)"
 echo "    peak RSS $(( $(cat rss.txt) / 1024 )) MB for $(( $(stat -c %s answer.txt) / 1000000 )) MB of answer"
 stop_fake
 

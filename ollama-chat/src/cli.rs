@@ -126,6 +126,28 @@ pub struct Cli {
     #[arg(long, help_heading = "Request")]
     pub fit_context: bool,
 
+    /// Continue the last conversation of the log (its model, system message and options,
+    /// unless given)
+    #[arg(short = 'c', long = "continue", help_heading = "Log")]
+    pub continue_: bool,
+
+    /// Continue the conversation ID of the log
+    #[arg(long, value_name = "ID", help_heading = "Log")]
+    pub cid: Option<String>,
+
+    /// List the last 20 conversations of the log (ID, time, model, turns, first prompt); with
+    /// --json, their exchanges as JSON lines
+    #[arg(long, help_heading = "Log")]
+    pub logs: bool,
+
+    /// With --logs: only conversations whose prompts or answers hold TEXT (any case)
+    #[arg(long, value_name = "TEXT", requires = "logs", help_heading = "Log")]
+    pub search: Option<String>,
+
+    /// Do not log this call (also OLLAMA_CHAT_NO_LOG=1)
+    #[arg(long, help_heading = "Log")]
+    pub no_log: bool,
+
     /// Use the saved template NAME: its system message, model and options (flags override)
     #[arg(short = 't', long, value_name = "NAME", help_heading = "Templates")]
     pub template: Option<String>,

@@ -8,12 +8,14 @@ mod context;
 mod exit_codes;
 mod history;
 mod http;
+mod log;
 mod pull;
 mod redact;
 mod repl;
 mod stream;
 mod template;
 mod wire;
+mod xdg;
 
 use api::Message;
 use cli::{Cli, PAGE};
@@ -33,13 +35,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
-    let config = config::resolve(cli)?;
+    let mut config = config::resolve(cli)?;
     let client = http::Client::new(Duration::from_secs(config.timeout));
     if cli.list {
         return list_models(&client, &config, cli.json);
     }
     if cli.templates {
         return template::print_list();
+    }
+    if cli.logs {
+        return log::print(cli.search.as_deref(), cli.json, 20);
     }
     if let Some(name) = &cli.save {
         let path = template::save(name, &config.specified)?;
@@ -59,11 +64,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     } else {
         Some(read_message(cli, !attached.is_empty())?)
     };
+    let (earlier, cid) = continued(cli, &mut config)?;
+    let session = log::Session {
+        cid,
+        on: log::enabled(cli.no_log),
+    };
     let model = match &config.model {
         Some(m) => m.clone(),
         None => return Err(no_model(&client, &config)),
     };
-    let messages = conversation(cli, &config)?;
+    let messages = conversation(cli, &config, earlier)?;
     let turn = stream::Turn {
         config: &config,
         model: &model,
@@ -74,7 +84,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         think: cli.think,
         json: cli.json,
         stats: cli.stats,
-        keep_text: cli.history.is_some(),
+        keep_text: match (cli.history.is_some(), session.on) {
+            (true, _) => usize::MAX,
+            (false, true) => log::MAX_ANSWER,
+            (false, false) => 0,
+        },
         fit_context: cli.fit_context,
         pull: cli.pull,
         options: &config.options,
@@ -84,7 +98,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let text = config.redactor.redact_and_say(&(message + &attached.text));
             let mut message = Message::new("user", text);
             message.images = attached.images;
-            ask_once(&client, &turn, messages, message, cli)
+            ask_once(&client, &turn, messages, message, cli, &session)
         }
         None => repl::Repl {
             turn_template: turn,
@@ -93,6 +107,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             history_file: cli.history.as_deref(),
             pending: attached,
             options: config.options.clone(),
+            log: session,
         }
         .run(&client),
     }
@@ -116,11 +131,51 @@ fn warn_unsent_options(cli: &Cli, config: &Config) {
     }
 }
 
-/// The conversation so far: `--history` (if any), with the system message first.
-fn conversation(cli: &Cli, config: &Config) -> Result<Vec<Message>, Failure> {
-    let mut messages = match &cli.history {
-        Some(path) => history::load(path, true)?,
-        None => Vec::new(),
+/// With `-c` or `--cid`: the conversation to continue (from the log) and its id; its model,
+/// system message and options become the call's unless flags or `-t` say otherwise.
+/// Otherwise a new id.
+fn continued(cli: &Cli, config: &mut Config) -> Result<(Option<Vec<Message>>, String), Failure> {
+    if !cli.continue_ && cli.cid.is_none() {
+        return Ok((None, log::new_cid()));
+    }
+    let usage = |m: String| Failure::new(exit_codes::USAGE, m);
+    if cli.history.is_some() {
+        return Err(usage(
+            "-c/--cid continue from the log: not with --history".into(),
+        ));
+    }
+    let all = log::read_all()?;
+    let cid = match (&cli.cid, all.last()) {
+        (Some(cid), _) => cid.clone(),
+        (None, Some(last)) => last.cid.clone(),
+        (None, None) => return Err(usage("the log holds no conversation to continue".into())),
+    };
+    let Some((messages, last)) = log::conversation(&all, &cid) else {
+        return Err(usage(format!(
+            "no conversation {cid} in the log (--logs lists them)"
+        )));
+    };
+    let from_template = cli.template.is_some();
+    if cli.model.is_none() && !from_template {
+        config.model = Some(last.model);
+    }
+    if !from_template {
+        let given = std::mem::take(&mut config.options);
+        config.options = template::merge_options(&last.options, given);
+    }
+    Ok((Some(messages), cid))
+}
+
+/// The conversation so far: `--history` or the log's (if any), with the system message first.
+fn conversation(
+    cli: &Cli,
+    config: &Config,
+    earlier: Option<Vec<Message>>,
+) -> Result<Vec<Message>, Failure> {
+    let mut messages = match (&cli.history, earlier) {
+        (_, Some(earlier)) => earlier,
+        (Some(path), None) => history::load(path, true)?,
+        (None, None) => Vec::new(),
     };
     if let Some(system) = &config.system {
         history::set_system(&mut messages, system);
@@ -136,20 +191,21 @@ fn ask_once(
     mut messages: Vec<Message>,
     message: Message,
     cli: &Cli,
+    log: &log::Session,
 ) -> Result<(), Failure> {
     messages.push(message);
-    let result = stream::run(
-        client,
-        &stream::Turn {
-            messages: &messages,
-            ..turn.clone_settings()
-        },
-    );
-    match result {
+    let config = turn.config;
+    let turn = stream::Turn {
+        messages: &messages,
+        ..turn.clone_settings()
+    };
+    match stream::run(client, &turn) {
         Ok(answer) => {
+            let prompt = messages.last().map_or("", |m| m.content.as_str());
+            log.record(&turn, prompt, &answer);
             if let Some(path) = &cli.history {
-                let system = turn.config.system.as_deref();
-                let turn = [messages.pop(), Some(Message::new("assistant", answer))];
+                let system = config.system.as_deref();
+                let turn = [messages.pop(), Some(Message::new("assistant", answer.text))];
                 let turn: Vec<Message> = turn.into_iter().flatten().collect();
                 history::append(path, system, &turn)?;
             }

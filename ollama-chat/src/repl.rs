@@ -92,6 +92,8 @@ pub struct Repl<'a> {
     pub pending: Attached,
     /// The model's options (`-o`, `-t`; `/template` replaces them).
     pub options: Map<String, Value>,
+    /// The session's conversation id in the log.
+    pub log: crate::log::Session,
 }
 
 impl Repl<'_> {
@@ -153,7 +155,7 @@ impl Repl<'_> {
             &Turn {
                 model: &self.model,
                 messages: &self.messages,
-                keep_text: true,
+                keep_text: usize::MAX,
                 options: &self.options,
                 ..self.turn_template.clone_settings()
             },
@@ -161,7 +163,15 @@ impl Repl<'_> {
         let answer = result.inspect_err(|_| {
             self.messages.pop();
         })?;
-        self.messages.push(Message::new("assistant", answer));
+        let turn = Turn {
+            model: &self.model,
+            messages: &self.messages,
+            options: &self.options,
+            ..self.turn_template.clone_settings()
+        };
+        let prompt = self.messages.last().map_or("", |m| m.content.as_str());
+        self.log.record(&turn, prompt, &answer);
+        self.messages.push(Message::new("assistant", answer.text));
         if let Some(path) = self.history_file {
             if let Err(f) = history::save(path, &self.messages) {
                 eprintln!("ollama-chat: {f}");

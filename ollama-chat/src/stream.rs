@@ -25,15 +25,23 @@ pub struct Turn<'a> {
     /// Print the server's objects (NDJSON) instead of the text.
     pub json: bool,
     pub stats: bool,
-    /// Keep the answer's text (for a history); off in single-shot mode without one, so a huge
-    /// answer streams in constant memory.
-    pub keep_text: bool,
+    /// Keep at most this many bytes of the answer's text (for a history, the log); 0 in
+    /// single-shot mode without either, so a huge answer streams in constant memory.
+    pub keep_text: usize,
     /// `--fit-context`: raise `num_ctx` for this call to fit a long prompt.
     pub fit_context: bool,
     /// `--pull`: pull a model the server does not have, then ask again.
     pub pull: bool,
     /// The model's options (`-o`, a template's; `/template` changes them in the REPL).
     pub options: &'a Map<String, Value>,
+}
+
+/// A whole answer: its text (up to `keep_text`), and the server's counters.
+pub struct Answer {
+    pub text: String,
+    /// The text is not all of the answer (over `keep_text`).
+    pub cut: bool,
+    pub stats: Option<Stats>,
 }
 
 /// A turn that did not end with a whole answer.
@@ -102,7 +110,7 @@ impl Output {
 /// streams stops the answer ([`Stop::Cancelled`]); afterwards it does what it did before.
 /// With `pull`, a model the server does not have is pulled and the question asked again (the
 /// refusal comes before any answer, so nothing was shown).
-pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
+pub fn run(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
     match ask(client, turn) {
         Err(Stop::Failed(f))
             if turn.pull
@@ -117,7 +125,7 @@ pub fn run(client: &Client, turn: &Turn) -> Result<String, Stop> {
 }
 
 /// [`run`], once.
-fn ask(client: &Client, turn: &Turn) -> Result<String, Stop> {
+fn ask(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
     let ctrl_c = CtrlC::catch();
     let guard = context::before(
         client,
@@ -215,8 +223,10 @@ impl From<Failure> for End {
 struct Reader<'a> {
     turn: &'a Turn<'a>,
     out: Output,
-    /// The answer's text, when `keep_text`.
+    /// The answer's text, up to `keep_text` bytes.
     text: String,
+    /// Some of the text was not kept (over `keep_text`).
+    cut: bool,
     /// The final chunk arrived.
     finished: bool,
     reason: Option<String>,
@@ -239,6 +249,7 @@ impl<'a> Reader<'a> {
                 dim,
             },
             text: String::new(),
+            cut: false,
             finished: false,
             reason: None,
             stats: None,
@@ -320,8 +331,16 @@ impl<'a> Reader<'a> {
             Stop::Failed(f) => End::Failed(f),
             _ => End::Closed,
         })?;
-        if self.turn.keep_text {
+        let room = self.turn.keep_text.saturating_sub(self.text.len());
+        if chunk.content.len() <= room {
             self.text.push_str(&chunk.content);
+        } else if !chunk.content.is_empty() {
+            let mut end = room;
+            while !chunk.content.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&chunk.content[..end]);
+            self.cut = true;
         }
         self.reason = chunk.done_reason.or(self.reason.take());
         self.stats = chunk.stats.or(self.stats.take());
@@ -330,7 +349,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The reply ended whole: end the line, warn about a cut at the token limit, show stats.
-    fn finish(mut self) -> Result<String, Stop> {
+    fn finish(mut self) -> Result<Answer, Stop> {
         if !self.turn.json {
             self.out.finish()?;
         }
@@ -343,7 +362,11 @@ impl<'a> Reader<'a> {
         if self.turn.stats {
             print_stats(self.stats.as_ref());
         }
-        Ok(self.text)
+        Ok(Answer {
+            text: self.text,
+            cut: self.cut,
+            stats: self.stats,
+        })
     }
 }
 

@@ -24,17 +24,7 @@ pub struct Template {
 
 /// The folder of templates.
 pub fn folder() -> Result<PathBuf, Failure> {
-    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
-    if let Some(config) = std::env::var_os("XDG_CONFIG_HOME").and_then(absolute) {
-        return Ok(config.join("ollama-chat/templates"));
-    }
-    match std::env::var_os("HOME").and_then(absolute) {
-        Some(home) => Ok(home.join(".config/ollama-chat/templates")),
-        None => Err(Failure::new(
-            exit_codes::USAGE,
-            "templates: neither XDG_CONFIG_HOME nor HOME is set to an absolute path",
-        )),
-    }
+    crate::xdg::path("XDG_CONFIG_HOME", ".config", "templates", "templates")
 }
 
 /// A template's file; the name is letters, digits, `.`, `_` and `-`, not starting with `.`.

@@ -197,6 +197,11 @@ impl TestDir {
         ] {
             cmd.env_remove(var);
         }
+        if name == "ollama-chat" {
+            // Its log goes into this directory, never into the developer's own.
+            cmd.env("XDG_DATA_HOME", self.path().join(".data"));
+            cmd.env_remove("OLLAMA_CHAT_NO_LOG");
+        }
         cmd
     }
 

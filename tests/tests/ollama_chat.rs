@@ -1147,3 +1147,194 @@ mod templates {
         );
     }
 }
+
+mod log {
+    use super::*;
+    use pretty_assertions::assert_eq;
+    use std::os::unix::fs::PermissionsExt;
+
+    const LOG: &str = ".data/ollama-chat/log.jsonl";
+
+    fn run(server: &FakeOllama, dir: &TestDir, args: &[&str]) -> Output {
+        chat_with(server, dir, args, None)
+    }
+
+    fn exchanges(dir: &TestDir) -> Vec<Value> {
+        String::from_utf8_lossy(&dir.read(LOG))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    #[test]
+    fn every_exchange_is_logged_privately_and_continued_with_c() {
+        let server = FakeOllama::start(Reply::Echo);
+        let dir = TestDir::new();
+        run(
+            &server,
+            &dir,
+            &["-m", "m1", "-s", "be brief", "-o", "seed=2", "first"],
+        )
+        .assert_success();
+        let mode = |p: &str| {
+            let meta = std::fs::metadata(dir.path().join(p)).unwrap_or_else(|e| panic!("{e}"));
+            meta.permissions().mode() & 0o777
+        };
+        assert_eq!((mode(LOG), mode(".data/ollama-chat")), (0o600, 0o700));
+        let e = &exchanges(&dir)[0];
+        assert_eq!(
+            (
+                &e["model"],
+                &e["system"],
+                &e["prompt"],
+                &e["answer"],
+                &e["options"]
+            ),
+            (
+                &json!("m1"),
+                &json!("be brief"),
+                &json!("first"),
+                &json!("echo: first"),
+                &json!({"seed": 2})
+            )
+        );
+        assert_eq!(
+            (e["prompt_tokens"].as_u64(), e["answer_tokens"].as_u64()),
+            (Some(26), Some(12))
+        );
+        assert_eq!(e["url"], format!("{}/api/chat", server.url()));
+        // -c: the same model, system message and options, and the conversation so far.
+        run(&server, &dir, &["-c", "second"]).assert_output(0, "echo: second\n", "");
+        let sent = server.last_chat();
+        assert_eq!(sent["model"], "m1");
+        assert_eq!(sent["options"], json!({"seed": 2}));
+        let contents: Vec<&str> = sent["messages"]
+            .as_array()
+            .map(|m| m.iter().filter_map(|m| m["content"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(contents, ["be brief", "first", "echo: first", "second"]);
+        let all = exchanges(&dir);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0]["cid"], all[1]["cid"]);
+        // A failed turn is not logged, so -c goes on from the last whole one; -m overrides.
+        run(&server, &dir, &["-c", "please fail"]).assert_code(1);
+        run(&server, &dir, &["-c", "-m", "m2", "third"]).assert_success();
+        let sent = server.last_chat();
+        assert_eq!(sent["model"], "m2");
+        assert_eq!(sent["messages"].as_array().map(Vec::len), Some(6));
+        assert!(!sent.to_string().contains("please fail"));
+    }
+
+    #[test]
+    fn logs_lists_searches_and_prints_json_and_cid_continues_a_given_one() {
+        let server = FakeOllama::start(Reply::Echo);
+        let dir = TestDir::new();
+        run(&server, &dir, &["-m", "m1", "about apples"]).assert_success();
+        run(&server, &dir, &["-m", "m2", "about pears"]).assert_success();
+        let out = run(&server, &dir, &["--logs"]);
+        out.assert_success();
+        let lines: Vec<Vec<&str>> = out
+            .stdout
+            .lines()
+            .map(|l| l.split('\t').collect())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            (lines[0][2], lines[0][3], lines[0][4]),
+            ("m1", "1 turns", "about apples")
+        );
+        assert_eq!((lines[1][2], lines[1][4]), ("m2", "about pears"));
+        assert!(
+            lines[0][1].ends_with('Z') && lines[0][1].len() == 20,
+            "{}",
+            lines[0][1]
+        );
+        let out = run(&server, &dir, &["--logs", "--search", "APPLES"]);
+        assert_eq!(out.stdout.lines().count(), 1);
+        assert!(out.stdout.contains("about apples"));
+        let out = run(&server, &dir, &["--logs", "--json", "--search", "pears"]);
+        let e: Value = serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(e["answer"], "echo: about pears");
+        let apples = lines[0][0];
+        run(&server, &dir, &["--cid", apples, "more"]).assert_success();
+        assert_eq!(server.last_chat()["model"], "m1");
+        assert_eq!(exchanges(&dir)[2]["cid"], apples);
+        run(&server, &dir, &["--cid", "nope", "x"]).assert_output(
+            2,
+            "",
+            "ollama-chat: no conversation nope in the log (--logs lists them)\n",
+        );
+    }
+
+    #[test]
+    fn sixteen_concurrent_runs_keep_sixteen_whole_exchanges_and_a_cut_line_is_repaired() {
+        let server = FakeOllama::start(Reply::Echo);
+        let dir = TestDir::new();
+        run(&server, &dir, &["-m", "m", "zero"]).assert_success();
+        // A run killed mid-write left half a line.
+        let path = dir.path().join(LOG);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::io::Write::write_all(&mut f, b"{\"cid\":\"half").unwrap_or_else(|e| panic!("{e}"));
+        let children: Vec<_> = (0..16)
+            .map(|i| {
+                let mut cmd = dir.command("ollama-chat");
+                cmd.args(["--url", &server.url(), "-m", "m", &format!("q{i}")]);
+                cmd.stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        for mut c in children {
+            assert!(c.wait().map(|s| s.success()).unwrap_or(false));
+        }
+        let text = String::from_utf8_lossy(&dir.read(LOG)).into_owned();
+        let whole: Vec<Value> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        assert_eq!(whole.len(), 17, "{text}");
+        assert_eq!(text.lines().count(), 18, "only the cut line is not whole");
+        let mut prompts: Vec<String> = whole[1..].iter().map(|e| e["prompt"].to_string()).collect();
+        prompts.sort();
+        prompts.dedup();
+        assert_eq!(prompts.len(), 16);
+        assert_eq!(run(&server, &dir, &["--logs"]).stdout.lines().count(), 17);
+    }
+
+    #[test]
+    fn no_log_and_ollama_chat_no_log_keep_nothing() {
+        let server = FakeOllama::start(Reply::Echo);
+        let dir = TestDir::new();
+        run(&server, &dir, &["-m", "m", "--no-log", "hi"]).assert_success();
+        let mut cmd = dir.command("ollama-chat");
+        cmd.env("OLLAMA_CHAT_NO_LOG", "1")
+            .args(["--url", &server.url(), "-m", "m", "hi"]);
+        run_command(&mut cmd, None).assert_success();
+        assert!(!dir.path().join(LOG).exists());
+        run(&server, &dir, &["-c", "x"]).assert_output(
+            2,
+            "",
+            "ollama-chat: the log holds no conversation to continue\n",
+        );
+    }
+}
+
+#[test]
+fn a_huge_answer_is_logged_cut_at_one_mib_and_marked_cut() {
+    let server = FakeOllama::start(Reply::Huge {
+        total: 3 << 20,
+        piece: 64 << 10,
+    });
+    let dir = TestDir::new();
+    let out = chat_with(&server, &dir, &["-m", "m", "go"], None);
+    out.assert_success();
+    assert_eq!(out.stdout_bytes.len(), 3 << 20);
+    let log = dir.read(".data/ollama-chat/log.jsonl");
+    let e: Value = serde_json::from_slice(&log).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e["answer"].as_str().map(str::len), Some(1 << 20));
+    assert_eq!(e["answer_cut"], true);
+}
