@@ -36,6 +36,11 @@ pub struct Turn<'a> {
     pub options: &'a Map<String, Value>,
 }
 
+/// Said after an error the server gave a request carrying images: many models and
+/// OpenAI-compatible servers take none.
+const IMAGE_HINT: &str =
+    " (the request carried images: the model or server may not take them; try a vision model)";
+
 /// A whole answer: its text (up to `keep_text`), and the server's counters.
 pub struct Answer {
     pub text: String,
@@ -269,7 +274,13 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             Event::Status(code, text) => {
-                Err(status_error(code, &text, self.turn.model, &cfg.endpoint, &cfg.server()).into())
+                let mut f =
+                    status_error(code, &text, self.turn.model, &cfg.endpoint, &cfg.server());
+                let images = self.turn.messages.iter().any(|m| !m.images.is_empty());
+                if images && matches!(code, 400 | 413 | 415 | 422 | 500) {
+                    f.message.push_str(IMAGE_HINT);
+                }
+                Err(f.into())
             }
             Event::Failed(t) => Err(transport_error(&t, &cfg.server(), self.lines > 0).into()),
             Event::End => {

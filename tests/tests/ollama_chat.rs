@@ -989,6 +989,30 @@ mod pull {
     }
 
     #[test]
+    fn in_the_repl_a_missing_model_is_pulled_by_the_turn_that_needs_it() {
+        let server = FakeOllama::start(Reply::Echo);
+        server.set_missing(&["m2"]);
+        let out = chat_with(
+            &server,
+            &TestDir::new(),
+            &["-m", "m1", "--pull", "-i"],
+            Some("a\n/model m2\nb\n"),
+        );
+        out.assert_success();
+        assert_eq!(out.stdout, "echo: a\necho: b\n");
+        assert!(
+            out.stderr
+                .contains("m2 is not installed: pulling it (--pull)"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(
+            paths(&server),
+            ["/api/chat", "/api/chat", "/api/pull", "/api/chat"]
+        );
+    }
+
+    #[test]
     fn at_a_terminal_the_progress_is_one_live_line() {
         use rexpect::session::spawn_command;
         let server = FakeOllama::start(Reply::answer(&["ok"]));
@@ -1303,6 +1327,24 @@ mod log {
         prompts.dedup();
         assert_eq!(prompts.len(), 16);
         assert_eq!(run(&server, &dir, &["--logs"]).stdout.lines().count(), 17);
+    }
+
+    #[test]
+    fn a_repl_session_is_one_conversation_and_c_continues_it_in_the_repl() {
+        let server = FakeOllama::start(Reply::Echo);
+        let dir = TestDir::new();
+        chat_with(&server, &dir, &["-m", "m", "-i"], Some("one\ntwo\n")).assert_success();
+        let all = exchanges(&dir);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0]["cid"], all[1]["cid"]);
+        assert_eq!(
+            (&all[1]["prompt"], &all[1]["answer"]),
+            (&json!("two"), &json!("echo: two"))
+        );
+        chat_with(&server, &dir, &["-c", "-i"], Some("three\n")).assert_success();
+        let sent = server.last_chat();
+        assert_eq!(sent["messages"].as_array().map(Vec::len), Some(5));
+        assert_eq!(exchanges(&dir)[2]["cid"], all[0]["cid"]);
     }
 
     #[test]

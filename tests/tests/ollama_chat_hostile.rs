@@ -552,3 +552,35 @@ fn secret_values_of_dot_env_are_redacted_from_stdin_attachments_and_history() {
     );
     out.assert_output(0, "echo: uses ghp_supersecret42\n", "");
 }
+
+#[test]
+fn a_server_that_refuses_images_gets_a_hint_and_text_alone_does_not() {
+    let refuse = Reply::Status {
+        code: 400,
+        body: r#"{"error":{"message":"image input is not supported"}}"#.into(),
+        content_type: "application/json".into(),
+    };
+    let server = FakeOllama::start(refuse);
+    let dir = TestDir::new();
+    dir.write("pixel.png", PNG);
+    let url = format!("{}/v1/chat/completions", server.url());
+    let run = |args: &[&str]| {
+        run_command(
+            dir.command("ollama-chat")
+                .args(["--url", &url, "-m", "m"])
+                .args(args),
+            None,
+        )
+    };
+    let said =
+        format!("ollama-chat: server error (HTTP 400) from {url}: image input is not supported");
+    run(&["-a", "pixel.png", "what is it?"]).assert_output(
+        1,
+        "",
+        &format!(
+            "{said} (the request carried images: the model or server may not take them; try a \
+             vision model)\n"
+        ),
+    );
+    run(&["what is it?"]).assert_output(1, "", &format!("{said}\n"));
+}
