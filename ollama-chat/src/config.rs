@@ -105,6 +105,48 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
     let env = Lookup {
         file: read_env_file(cli)?,
     };
+    let (endpoint, api) = route(cli, &env);
+    let template = match &cli.template {
+        Some(name) => template::load(name)?,
+        None => Template::default(),
+    };
+    let specified = Template {
+        system: cli.system.clone().or(template.system),
+        model: cli.model.clone().or(template.model),
+        options: template::merge_options(&template.options, parse_options(&cli.options)?),
+    };
+    let model = specified.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
+    let api_key = env.get("OPENAI_API_KEY");
+    let ollama_api_key = env.get("OLLAMA_API_KEY");
+    let redactor = if cli.no_redact {
+        crate::redact::Redactor::default()
+    } else {
+        let keys = [
+            ("OPENAI_API_KEY", &api_key),
+            ("OLLAMA_API_KEY", &ollama_api_key),
+        ];
+        let from_env = keys
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
+        crate::redact::Redactor::new(env.file.iter().chain(from_env))
+    };
+    Ok(Config {
+        endpoint,
+        api,
+        model,
+        api_key,
+        ollama_api_key,
+        options: specified.options.clone(),
+        timeout: cli.timeout.max(1),
+        redactor,
+        system: specified.system.clone(),
+        specified,
+    })
+}
+
+/// Where requests go and in which protocol: flags, then the environment, then `.env`
+/// (`OLLAMA_API_URL` before `OLLAMA_HOST` in each), then the default.
+fn route(cli: &Cli, env: &Lookup) -> (String, Api) {
     let endpoint = if let Some(url) = &cli.url {
         endpoint_from_url(url)
     } else if let Some(host) = &cli.host {
@@ -147,42 +189,7 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         Some(base) if api == Api::OpenAi => format!("{base}/v1/chat/completions"),
         _ => endpoint,
     };
-    let template = match &cli.template {
-        Some(name) => template::load(name)?,
-        None => Template::default(),
-    };
-    let specified = Template {
-        system: cli.system.clone().or(template.system),
-        model: cli.model.clone().or(template.model),
-        options: template::merge_options(&template.options, parse_options(&cli.options)?),
-    };
-    let model = specified.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
-    let api_key = env.get("OPENAI_API_KEY");
-    let ollama_api_key = env.get("OLLAMA_API_KEY");
-    let redactor = if cli.no_redact {
-        crate::redact::Redactor::default()
-    } else {
-        let keys = [
-            ("OPENAI_API_KEY", &api_key),
-            ("OLLAMA_API_KEY", &ollama_api_key),
-        ];
-        let from_env = keys
-            .iter()
-            .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
-        crate::redact::Redactor::new(env.file.iter().chain(from_env))
-    };
-    Ok(Config {
-        endpoint,
-        api,
-        model,
-        api_key,
-        ollama_api_key,
-        options: specified.options.clone(),
-        timeout: cli.timeout.max(1),
-        redactor,
-        system: specified.system.clone(),
-        specified,
-    })
+    (endpoint, api)
 }
 
 /// Ollama's rules for `OLLAMA_HOST` (envconfig.Host): quotes and spaces stripped; no scheme

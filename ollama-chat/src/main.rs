@@ -37,19 +37,8 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), Failure> {
     let mut config = config::resolve(cli)?;
     let client = http::Client::new(Duration::from_secs(config.timeout));
-    if cli.list {
-        return list_models(&client, &config, cli.json);
-    }
-    if cli.templates {
-        return template::print_list();
-    }
-    if cli.logs {
-        return log::print(cli.search.as_deref(), cli.json, 20);
-    }
-    if let Some(name) = &cli.save {
-        let path = template::save(name, &config.specified)?;
-        eprintln!("ollama-chat: saved template {name} to {}", path.display());
-        return Ok(());
+    if let Some(done) = side_command(cli, &client, &config) {
+        return done;
     }
     let format = read_format(cli.format.as_deref())?;
     warn_unsent_options(cli, &config);
@@ -74,25 +63,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         None => return Err(no_model(&client, &config)),
     };
     let messages = conversation(cli, &config, earlier)?;
-    let turn = stream::Turn {
-        config: &config,
-        model: &model,
-        messages: &[],
-        stream: !cli.no_stream,
-        format: format.as_ref(),
-        keep_alive: cli.keep_alive.as_deref(),
-        think: cli.think,
-        json: cli.json,
-        stats: cli.stats,
-        keep_text: match (cli.history.is_some(), session.on) {
-            (true, _) => usize::MAX,
-            (false, true) => log::MAX_ANSWER,
-            (false, false) => 0,
-        },
-        fit_context: cli.fit_context,
-        pull: cli.pull,
-        options: &config.options,
-    };
+    let turn = settings(cli, &config, &model, format.as_ref(), session.on);
     match message {
         Some(message) => {
             let text = config.redactor.redact_and_say(&(message + &attached.text));
@@ -110,6 +81,54 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             log: session,
         }
         .run(&client),
+    }
+}
+
+/// `--list`, `--templates`, `--logs` and `--save`, which do their job instead of a chat.
+fn side_command(cli: &Cli, client: &http::Client, config: &Config) -> Option<Result<(), Failure>> {
+    if cli.list {
+        return Some(list_models(client, config, cli.json));
+    }
+    if cli.templates {
+        return Some(template::print_list());
+    }
+    if cli.logs {
+        return Some(log::print(cli.search.as_deref(), cli.json, 20));
+    }
+    let name = cli.save.as_ref()?;
+    Some(template::save(name, &config.specified).map(|path| {
+        eprintln!("ollama-chat: saved template {name} to {}", path.display());
+    }))
+}
+
+/// The settings of every turn of this call (its messages are filled in per turn).
+fn settings<'a>(
+    cli: &'a Cli,
+    config: &'a Config,
+    model: &'a str,
+    format: Option<&'a Value>,
+    logging: bool,
+) -> stream::Turn<'a> {
+    stream::Turn {
+        config,
+        model,
+        messages: &[],
+        stream: !cli.no_stream,
+        format,
+        keep_alive: cli.keep_alive.as_deref(),
+        think: cli.think,
+        json: cli.json,
+        stats: cli.stats,
+        // A history keeps the whole answer; the log its first MiB; else nothing, so a huge
+        // answer streams in constant memory.
+        keep_text: match (cli.history.is_some(), logging) {
+            (true, _) => usize::MAX,
+            (false, true) => log::MAX_ANSWER,
+            (false, false) => 0,
+        },
+        fit_context: cli.fit_context,
+        pull: cli.pull,
+        options: &config.options,
     }
 }
 
