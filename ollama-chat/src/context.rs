@@ -87,6 +87,28 @@ fn option_num_ctx(options: &Map<String, Value>) -> Option<u64> {
     options.get("num_ctx").and_then(Value::as_u64)
 }
 
+/// What `/api/show` said, per model, in this run: a REPL session asks once per model, not
+/// once per turn.
+static ASKED: std::sync::Mutex<Vec<(String, Option<Model>)>> = std::sync::Mutex::new(Vec::new());
+
+/// [`ask`], once per model and run.
+fn ask_once(client: &Client, config: &Config, model: &str) -> Option<Model> {
+    let known = |asked: &[(String, Option<Model>)]| {
+        asked
+            .iter()
+            .find(|(m, _)| m == model)
+            .map(|(_, info)| *info)
+    };
+    if let Some(info) = ASKED.lock().ok().and_then(|a| known(&a)) {
+        return info;
+    }
+    let info = ask(client, config, model);
+    if let Ok(mut asked) = ASKED.lock() {
+        asked.push((model.to_string(), info));
+    }
+    info
+}
+
 /// Ask `/api/show` about `model`; `None` when the server cannot say (an old server, a proxy).
 fn ask(client: &Client, config: &Config, model: &str) -> Option<Model> {
     let url = format!("{}/api/show", config::base_url(&config.endpoint));
@@ -116,7 +138,7 @@ pub fn before(
     if estimate <= asked.unwrap_or(SMALLEST_DEFAULT).min(SMALLEST_DEFAULT) {
         return None;
     }
-    let info = ask(client, config, model)?;
+    let info = ask_once(client, config, model)?;
     let num_ctx = asked.or(info.num_ctx).unwrap_or(OLLAMA_DEFAULT);
     let mut guard = Guard {
         estimate,

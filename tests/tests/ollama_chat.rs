@@ -1380,3 +1380,27 @@ fn a_huge_answer_is_logged_cut_at_one_mib_and_marked_cut() {
     assert_eq!(e["answer"].as_str().map(str::len), Some(1 << 20));
     assert_eq!(e["answer_cut"], true);
 }
+
+#[test]
+fn in_the_repl_api_show_is_asked_once_per_model() {
+    let server = FakeOllama::start(Reply::Echo);
+    server.set_window(e2e::fake_ollama::Window {
+        num_ctx: 8192,
+        context_length: 8192,
+    });
+    let long = "word ".repeat(2000);
+    let script = format!("{long}\nmore\n/model m2\nagain\n");
+    let out = chat_with(&server, &TestDir::new(), &["-m", "m1", "-i"], Some(&script));
+    out.assert_success();
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/show",
+            "/api/chat",
+            "/api/chat",
+            "/api/show",
+            "/api/chat"
+        ]
+    );
+}
