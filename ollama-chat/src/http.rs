@@ -10,8 +10,9 @@
 //! connection is reused: a server that closes a kept-alive connection after its last chunk
 //! (llama.cpp's llama-server does) cannot break the next turn.
 
+use envtools_cli::interrupt::CtrlC;
 use std::io::{self, BufRead, BufReader, Read};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::time::Duration;
 
 /// What the worker reports.
@@ -96,13 +97,10 @@ impl Client {
         let (tx, rx) = mpsc::sync_channel(1);
         let agent = self.agent.clone();
         let url = url.to_string();
-        let auth = bearer.map(|k| format!("Bearer {k}"));
+        let bearer = bearer.map(str::to_string);
         std::thread::spawn(move || {
-            let mut req = agent.post(&url).header("Content-Type", "application/json");
-            if let Some(a) = &auth {
-                req = req.header("Authorization", a);
-            }
-            match req.send(body) {
+            let req = agent.post(&url).header("Content-Type", "application/json");
+            match with_bearer(req, bearer.as_deref()).send(body) {
                 Ok(resp) => relay(resp, &tx, by_line),
                 Err(e) => {
                     let _ = tx.send(Event::Failed(transport(e)));
@@ -114,10 +112,7 @@ impl Client {
 
     /// GET `url`: status and body (a redirect is a [`Transport::Redirected`] failure).
     pub fn get(&self, url: &str, bearer: Option<&str>) -> Result<(u16, String), Transport> {
-        let mut req = self.agent.get(url);
-        if let Some(k) = bearer {
-            req = req.header("Authorization", &format!("Bearer {k}"));
-        }
+        let req = with_bearer(self.agent.get(url), bearer);
         whole_reply(req.call().map_err(transport)?, MAX_BODY as u64)
     }
 
@@ -130,14 +125,36 @@ impl Client {
         bearer: Option<&str>,
         cap: u64,
     ) -> Result<(u16, String), Transport> {
-        let mut req = self
+        let req = self
             .agent
             .post(url)
             .header("Content-Type", "application/json");
-        if let Some(k) = bearer {
-            req = req.header("Authorization", &format!("Bearer {k}"));
+        whole_reply(with_bearer(req, bearer).send(body).map_err(transport)?, cap)
+    }
+}
+
+/// `req` with `Authorization: Bearer KEY` when there is a key.
+fn with_bearer<B>(req: ureq::RequestBuilder<B>, bearer: Option<&str>) -> ureq::RequestBuilder<B> {
+    match bearer {
+        Some(k) => req.header("Authorization", &format!("Bearer {k}")),
+        None => req,
+    }
+}
+
+/// The next event of a reply, polled so that Ctrl-C is seen at once: `None` after Ctrl-C.
+/// A worker gone without a last event counts as a cut connection.
+pub fn next_event(rx: &Receiver<Event>, ctrl_c: &CtrlC) -> Option<Event> {
+    loop {
+        if ctrl_c.take() {
+            return None;
         }
-        whole_reply(req.send(body).map_err(transport)?, cap)
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(e) => return Some(e),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Some(Event::Failed(Transport::Cut("the reader stopped".into())))
+            }
+        }
     }
 }
 

@@ -5,14 +5,13 @@
 
 use crate::config::{self, Config};
 use crate::exit_codes;
-use crate::http::{Client, Event, Transport};
+use crate::http::{self, Client, Event};
 use crate::stream::{status_error, transport_error};
 use envtools_cli::interrupt::CtrlC;
 use envtools_cli::Failure;
 use serde::Deserialize;
 use std::io::{IsTerminal, Write};
-use std::sync::mpsc::RecvTimeoutError;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// One line of `/api/pull`'s stream.
 #[derive(Debug, Default, Deserialize)]
@@ -56,11 +55,13 @@ impl Shown {
             return;
         };
         let percent = (done.min(total) * 100) / total;
+        // A new layer: its own tenths, and its own rate.
+        if name != self.last_status {
+            self.last_tenth = None;
+            self.since = None;
+            self.last_status = name.to_string();
+        }
         if !self.live {
-            if name != self.last_status {
-                self.last_tenth = None;
-                self.last_status = name.to_string();
-            }
             let tenth = percent / 10;
             if self.last_tenth.is_none_or(|t| tenth > t) {
                 self.last_tenth = Some(tenth);
@@ -73,9 +74,10 @@ impl Shown {
         let mut err = std::io::stderr().lock();
         let _ = write!(
             err,
-            "\r\x1b[2Kpulling {}: {percent}% of {}{rate}",
+            "\r\x1b[2Kpulling {}: {percent}% of {}{rate} {}",
             short_digest(&p.digest, name),
-            human_size(total)
+            human_size(total),
+            bar(percent)
         );
         let _ = err.flush();
     }
@@ -100,6 +102,12 @@ impl Shown {
             eprintln!();
         }
     }
+}
+
+/// A bar of 20 cells for `percent`: `[#####...............]`.
+fn bar(percent: u64) -> String {
+    let full = (percent.min(100) / 5) as usize;
+    format!("[{}{}]", "#".repeat(full), ".".repeat(20 - full))
 }
 
 /// `, 35.0 MB/s` for `bytes` in `secs`; nothing in the first half second, too short to say.
@@ -134,15 +142,8 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
     eprintln!("ollama-chat: {model} is not installed: pulling it (--pull)");
     let mut line_no = 0;
     let result = loop {
-        if ctrl_c.take() {
+        let Some(event) = http::next_event(&rx, &ctrl_c) else {
             break Err(Failure::new(exit_codes::INTERRUPTED, "interrupted"));
-        }
-        let event = match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(e) => e,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => {
-                Event::Failed(Transport::Cut("the reader stopped".into()))
-            }
         };
         match event {
             Event::Started { .. } => {}
@@ -202,6 +203,13 @@ mod tests {
         assert_eq!(human_size(4_920_753_328), "4.9 GB");
         assert_eq!(human_size(850_000_000), "850.0 MB");
         assert_eq!(human_size(999), "999 B");
+    }
+
+    #[test]
+    fn the_bar_fills_a_cell_every_five_percent() {
+        assert_eq!(bar(0), "[....................]");
+        assert_eq!(bar(42), "[########............]");
+        assert_eq!(bar(100), "[####################]");
     }
 
     #[test]

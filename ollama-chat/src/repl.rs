@@ -150,27 +150,21 @@ impl Repl<'_> {
         let mut message = Message::new("user", text);
         message.images = attached.images;
         self.messages.push(message);
-        let result = stream::run(
-            client,
-            &Turn {
-                model: &self.model,
-                messages: &self.messages,
-                keep_text: usize::MAX,
-                options: &self.options,
-                ..self.turn_template.clone_settings()
-            },
-        );
-        let answer = result.inspect_err(|_| {
-            self.messages.pop();
-        })?;
         let turn = Turn {
             model: &self.model,
             messages: &self.messages,
+            keep_text: usize::MAX,
             options: &self.options,
             ..self.turn_template.clone_settings()
         };
-        let prompt = self.messages.last().map_or("", |m| m.content.as_str());
-        self.log.record(&turn, prompt, &answer);
+        let result = stream::run(client, &turn);
+        if let Ok(answer) = &result {
+            let prompt = self.messages.last().map_or("", |m| m.content.as_str());
+            self.log.record(&turn, prompt, answer);
+        }
+        let answer = result.inspect_err(|_| {
+            self.messages.pop();
+        })?;
         self.messages.push(Message::new("assistant", answer.text));
         if let Some(path) = self.history_file {
             if let Err(f) = history::save(path, &self.messages) {

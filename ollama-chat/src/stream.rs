@@ -5,13 +5,11 @@ use crate::api::{self, Chunk, LineError, Message, Stats};
 use crate::config::{self, Api, Config};
 use crate::context;
 use crate::exit_codes;
-use crate::http::{Client, Event, Transport};
+use crate::http::{self, Client, Event, Transport};
 use envtools_cli::interrupt::CtrlC;
 use envtools_cli::Failure;
 use serde_json::{Map, Value};
 use std::io::{self, IsTerminal, Write};
-use std::sync::mpsc::RecvTimeoutError;
-use std::time::Duration;
 
 /// How to ask and how to show the answer.
 pub struct Turn<'a> {
@@ -143,16 +141,9 @@ fn ask(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
     let rx = send(client, turn, guard.as_ref().and_then(|g| g.raised));
     let mut reader = Reader::new(turn);
     loop {
-        if ctrl_c.take() {
+        let Some(event) = http::next_event(&rx, &ctrl_c) else {
             reader.out.finish()?;
             return Err(Stop::Cancelled);
-        }
-        let event = match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(e) => e,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => {
-                Event::Failed(Transport::Cut("the reader stopped".into()))
-            }
         };
         match reader.on_event(event) {
             Ok(()) => {}

@@ -1023,6 +1023,8 @@ mod pull {
         let mut p = spawn_command(cmd, Some(15_000)).unwrap_or_else(|e| panic!("{e}"));
         p.exp_string("\r\x1b[2Kpulling 6a0746a1ec1a: 100% of 4.0 GB")
             .unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string(" [####################]")
+            .unwrap_or_else(|e| panic!("{e}"));
         p.exp_string("\r\x1b[2Ksuccess")
             .unwrap_or_else(|e| panic!("{e}"));
         p.exp_string("ok").unwrap_or_else(|e| panic!("{e}"));
