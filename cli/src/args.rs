@@ -12,6 +12,30 @@ use std::process::ExitCode;
 /// Exit status of an argument error.
 pub const USAGE: i32 = 2;
 
+/// The longest wait any flag may ask for: 10^9 seconds (about 31 years). Anything longer
+/// cannot be added to a clock, so it is an argument error rather than a panic.
+pub const MAX_SECONDS: u64 = 1_000_000_000;
+
+/// A `--...-timeout SECS` value: a number of seconds (`5`, `0.5`) from 0 to [`MAX_SECONDS`].
+pub fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=MAX_SECONDS as f64).contains(&s) => {
+            Ok(std::time::Duration::from_secs_f64(s))
+        }
+        _ => Err(format!(
+            "a number of seconds from 0 to {MAX_SECONDS}, such as 5 or 0.5"
+        )),
+    }
+}
+
+/// A whole number of seconds from 1 to [`MAX_SECONDS`].
+pub fn whole_seconds(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(s) if (1..=MAX_SECONDS).contains(&s) => Ok(s),
+        _ => Err(format!("a whole number of seconds from 1 to {MAX_SECONDS}")),
+    }
+}
+
 /// The clap command of `C` with `page` applied: what `--help`, the man page and the
 /// completions are made from.
 pub fn command<C: CommandFactory>(page: &Page) -> clap::Command {

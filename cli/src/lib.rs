@@ -8,6 +8,9 @@
 //! - [`page`]: usage lines, notes, examples and exit codes, written once for `--help` and
 //!   the man page, in the same layout for every tool.
 //! - [`generate`]: `--generate man|complete-bash|complete-zsh|complete-fish`.
+//! - [`out`]: data on stdout; a closed pipe stops quietly, any other failure is exit 2.
+//! - [`input`]: files a user names, regular files only and under a cap.
+//! - [`size`]: sizes as people read them; [`text`]: text from elsewhere, safe to print.
 //! - [`exec`]: become another program; a failure maps to 126 or 127 as in a shell.
 //! - [`interrupt`]: a Ctrl-C guard that puts back the previous handler when dropped.
 //! - [`path`]: look a program up on `PATH`, put a folder first on `PATH`.
@@ -17,10 +20,14 @@ pub mod args;
 pub mod exec;
 pub mod failure;
 pub mod generate;
+pub mod input;
 pub mod interrupt;
+pub mod out;
 pub mod page;
 pub mod path;
 pub mod shell;
+pub mod size;
+pub mod text;
 pub mod warn;
 
 pub use failure::{Context, Failure, IntoFailure};

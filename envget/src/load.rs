@@ -2,8 +2,7 @@
 
 use crate::exit_codes;
 use envfile::{Parsed, Vars};
-use envtools_cli::{Context, Failure};
-use std::fs::File;
+use envtools_cli::{input, Context, Failure};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -121,7 +120,7 @@ pub fn all_keys(file: &Loaded) -> Vec<String> {
     let again;
     let bytes = match (&file.content, &file.path) {
         (Content::Bytes(bytes), _) => bytes,
-        (Content::Found(_), Some(path)) => match std::fs::read(path) {
+        (Content::Found(_), Some(path)) => match input::read_file(path, input::SETTINGS_CAP) {
             Ok(b) => {
                 again = b;
                 &again
@@ -142,18 +141,22 @@ pub fn all_keys(file: &Loaded) -> Vec<String> {
 
 fn read_file(path: &Path, only: &[String]) -> io::Result<Content> {
     if is_stdin(path) {
-        let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf)?;
-        return Ok(Content::Bytes(buf));
+        return Ok(Content::Bytes(input::read_stdin(input::SETTINGS_CAP)?));
     }
-    let mut file = File::open(path)?;
-    if !only.is_empty() && file.metadata()?.is_file() {
+    let mut file = input::open_regular(path)?;
+    if file.metadata()?.len() > input::SETTINGS_CAP {
+        return Err(input::too_large(input::SETTINGS_CAP));
+    }
+    if !only.is_empty() {
         if let Some(found) = envfile::scan::find_plain(&mut file, only)? {
             return Ok(Content::Found(found));
         }
         file.seek(SeekFrom::Start(0))?;
     }
     let mut buf = Vec::new();
-    file.read_to_end(&mut buf)?;
+    file.take(input::SETTINGS_CAP + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > input::SETTINGS_CAP {
+        return Err(input::too_large(input::SETTINGS_CAP));
+    }
     Ok(Content::Bytes(buf))
 }

@@ -33,11 +33,8 @@ pub fn print_values(
 fn finish(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<u8, Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Ok(()) => Ok(exit_codes::SUCCESS),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(exit_codes::SUCCESS),
-        Err(e) => Err(Failure::new(exit_codes::ERROR, "cannot write to stdout").with_source(e)),
-    }
+    envtools_cli::out::settle(write(&mut out).and_then(|()| out.flush()))?;
+    Ok(exit_codes::SUCCESS)
 }
 
 /// The line terminator: newline, or NUL with `-0`.

@@ -115,7 +115,9 @@ pub struct Cli {
     #[arg(long, help_heading = "Browser page")]
     pub web: bool,
 
-    /// With --web: open the page in the browser ($BROWSER, else xdg-open or open)
+    /// With --web: open the page in the browser ($BROWSER, '%s' for where the target goes;
+    /// else xdg-open or open), through a private redirect file: the token never appears in
+    /// a process's arguments
     #[arg(long, requires = "web", help_heading = "Browser page")]
     pub open: bool,
 
@@ -133,6 +135,7 @@ pub struct Cli {
         long,
         value_name = "SECS",
         default_value_t = 600,
+        value_parser = envtools_cli::args::whole_seconds,
         requires = "web",
         help_heading = "Browser page"
     )]
@@ -151,8 +154,8 @@ pub struct Cli {
     pub allow_owner_change: bool,
 
     /// Give up (exit 2, nothing written) when another process holds the lock this long
-    #[arg(long, value_name = "SECS", value_parser = seconds, help_heading = "Writing")]
-    pub lock_timeout: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = envtools_cli::args::seconds, help_heading = "Writing")]
+    pub lock_timeout: Option<std::time::Duration>,
 
     /// If FILE is in a git work tree and not ignored, add it (and its lock) to .gitignore
     #[arg(long, help_heading = "Writing")]
@@ -188,12 +191,4 @@ pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
         return usage("--web asks for KEYs (or the example's keys): no KEY=VALUE, --unset, --stdin-all or --confirm");
     }
     Ok(())
-}
-
-/// A number of seconds: finite, not negative.
-fn seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
-        _ => Err("a number of seconds, such as 5 or 0.5".into()),
-    }
 }

@@ -27,7 +27,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let name = cli.file.display().to_string();
     let real = envtools_store::resolve(&cli.file).context(exit_codes::ERROR, || name.clone())?;
     let rules = update::Rules {
-        lock_timeout: cli.lock_timeout.map(std::time::Duration::from_secs_f64),
+        lock_timeout: cli.lock_timeout,
         allow_owner_change: cli.allow_owner_change,
     };
     if cli.web {

@@ -6,7 +6,6 @@
 use crate::exit_codes;
 use base64::Engine;
 use envtools_cli::{Context, Failure};
-use std::io::Read;
 use std::path::Path;
 
 /// The most one attachment may hold.
@@ -24,17 +23,9 @@ pub struct Attached {
 impl Attached {
     /// Add the file at `path`.
     pub fn add(&mut self, path: &Path) -> Result<(), Failure> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_ATTACHMENT + 1).read_to_end(&mut bytes))
+        let bytes = envtools_cli::input::read_file(path, MAX_ATTACHMENT)
             .with_path(exit_codes::USAGE, path)?;
         let name = path.display();
-        if bytes.len() as u64 > MAX_ATTACHMENT {
-            return Err(Failure::new(
-                exit_codes::USAGE,
-                format!("{name}: larger than 20 MiB (the cap for one attachment)"),
-            ));
-        }
         if image_type(&bytes).is_some() {
             self.images
                 .push(base64::engine::general_purpose::STANDARD.encode(&bytes));

@@ -210,6 +210,7 @@ pub struct Cli {
         long,
         value_name = "SECS",
         default_value_t = 300,
+        value_parser = envtools_cli::args::whole_seconds,
         help_heading = "Server"
     )]
     pub timeout: u64,

@@ -20,8 +20,11 @@ pub enum Api {
 /// Everything resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The chat endpoint URL.
+    /// The chat endpoint URL (without a user or password: those are in `basic`, so that no
+    /// message or log shows them).
     pub endpoint: String,
+    /// `USER:PASSWORD` of the URL, base64, for `Authorization: Basic`.
+    pub basic: Option<String>,
     pub api: Api,
     pub model: Option<String>,
     /// `OPENAI_API_KEY`, sent as a bearer token to OpenAI-compatible servers.
@@ -42,11 +45,17 @@ pub struct Config {
 }
 
 impl Config {
-    /// The bearer token for this protocol's requests, if any (never printed).
-    pub fn bearer(&self) -> Option<&str> {
-        match self.api {
+    /// The `Authorization` header of this protocol's requests, if any (never printed): the
+    /// bearer token, else the user and password the URL held.
+    pub fn authorization(&self) -> Option<String> {
+        let key = match self.api {
             Api::OpenAi => self.api_key.as_deref(),
             Api::Ollama => self.ollama_api_key.as_deref(),
+        };
+        match (key, &self.basic) {
+            (Some(k), _) => Some(format!("Bearer {k}")),
+            (None, Some(b)) => Some(format!("Basic {b}")),
+            (None, None) => None,
         }
     }
 
@@ -82,7 +91,7 @@ fn read_env_file(cli: &Cli) -> Result<envfile::Vars<'static>, Failure> {
         Some(p) => (p.as_path(), true),
         None => (Path::new(".env"), false),
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match envtools_cli::input::read_file(path, envtools_cli::input::SETTINGS_CAP) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
             return Ok(envfile::Vars::new())
@@ -106,32 +115,26 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         file: read_env_file(cli)?,
     };
     let (endpoint, api) = route(cli, &env);
+    let (endpoint, basic) = split_userinfo(&endpoint);
+    let api_key = env.get("OPENAI_API_KEY");
+    let ollama_api_key = env.get("OLLAMA_API_KEY");
+    let redactor = redactor(cli, &env, &api_key, &ollama_api_key);
     let template = match &cli.template {
         Some(name) => template::load(name)?,
         None => Template::default(),
     };
-    let specified = Template {
+    let mut specified = Template {
         system: cli.system.clone().or(template.system),
         model: cli.model.clone().or(template.model),
         options: template::merge_options(&template.options, parse_options(&cli.options)?),
     };
+    // What is sent, and what --save keeps, holds no secret of .env.
+    specified.system = specified.system.map(|s| redactor.redact_and_say(&s));
+    redactor.redact_json_and_say(&mut specified.options);
     let model = specified.model.clone().or_else(|| env.get("OLLAMA_MODEL"));
-    let api_key = env.get("OPENAI_API_KEY");
-    let ollama_api_key = env.get("OLLAMA_API_KEY");
-    let redactor = if cli.no_redact {
-        crate::redact::Redactor::default()
-    } else {
-        let keys = [
-            ("OPENAI_API_KEY", &api_key),
-            ("OLLAMA_API_KEY", &ollama_api_key),
-        ];
-        let from_env = keys
-            .iter()
-            .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
-        crate::redact::Redactor::new(env.file.iter().chain(from_env))
-    };
     Ok(Config {
         endpoint,
+        basic,
         api,
         model,
         api_key,
@@ -142,6 +145,45 @@ pub fn resolve(cli: &Cli) -> Result<Config, Failure> {
         system: specified.system.clone(),
         specified,
     })
+}
+
+/// The URL without `USER:PASSWORD@`, and those (base64) for `Authorization: Basic`.
+fn split_userinfo(url: &str) -> (String, Option<String>) {
+    use base64::Engine;
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            let basic = base64::engine::general_purpose::STANDARD.encode(userinfo);
+            (format!("{scheme}://{}", &rest[at + 1..]), Some(basic))
+        }
+        None => (url.to_string(), None),
+    }
+}
+
+/// The redactor of what is sent: the secret-looking values of `.env` and the API keys;
+/// nothing with `--no-redact`.
+fn redactor(
+    cli: &Cli,
+    env: &Lookup,
+    api_key: &Option<String>,
+    ollama_api_key: &Option<String>,
+) -> crate::redact::Redactor {
+    if cli.no_redact {
+        crate::redact::Redactor::default()
+    } else {
+        let keys = [
+            ("OPENAI_API_KEY", &api_key),
+            ("OLLAMA_API_KEY", &ollama_api_key),
+        ];
+        let from_env = keys
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
+        crate::redact::Redactor::new(env.file.iter().chain(from_env))
+    }
 }
 
 /// Where requests go and in which protocol: flags, then the environment, then `.env`
@@ -313,15 +355,22 @@ pub fn parse_options(raw: &[String]) -> Result<Map<String, Value>, Failure> {
         } else {
             Value::from(value)
         };
-        if INTEGER_OPTIONS.contains(&key) && !typed.is_i64() {
-            return Err(bad(format!("-o {key}={value}: {key} takes a whole number")));
-        }
-        if NUMBER_OPTIONS.contains(&key) && !typed.is_number() {
-            return Err(bad(format!("-o {key}={value}: {key} takes a number")));
-        }
+        check_option(key, &typed).map_err(|why| bad(format!("-o {key}={value}: {why}")))?;
         map.insert(key.to_string(), typed);
     }
     Ok(map)
+}
+
+/// Whether `value` suits the option `key`: Ollama's known numeric options must be numbers,
+/// wherever they come from (`-o`, a template, a logged conversation).
+pub fn check_option(key: &str, value: &Value) -> Result<(), String> {
+    if INTEGER_OPTIONS.contains(&key) && !value.is_i64() {
+        return Err(format!("{key} takes a whole number"));
+    }
+    if NUMBER_OPTIONS.contains(&key) && !value.is_number() {
+        return Err(format!("{key} takes a number"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -114,7 +114,12 @@ fn ask(client: &Client, config: &Config, model: &str) -> Option<Model> {
     let url = format!("{}/api/show", config::base_url(&config.endpoint));
     let body = json!({ "model": model }).to_string();
     let (status, text) = client
-        .post_small(&url, body, config.bearer(), MAX_SHOW_REPLY)
+        .post_small(
+            &url,
+            body,
+            config.authorization().as_deref(),
+            MAX_SHOW_REPLY,
+        )
         .ok()?;
     let reply: Value = (status == 200).then(|| serde_json::from_str(&text).ok())??;
     Some(Model::from_show(&reply))

@@ -3,6 +3,7 @@
 
 use crate::api::Message;
 use crate::exit_codes;
+use envtools_cli::input::SETTINGS_CAP;
 use envtools_cli::{Context, Failure, IntoFailure};
 use envtools_store::{Locked, Wait};
 use serde::Deserialize;
@@ -21,11 +22,17 @@ struct Entry {
 /// Read a conversation file. A missing file is an empty conversation; an unreadable or
 /// malformed one is an error (and is left untouched).
 pub fn load(path: &Path, missing_ok: bool) -> Result<Vec<Message>, Failure> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match envtools_cli::input::read_file(path, SETTINGS_CAP) {
+        Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing_ok => return Ok(Vec::new()),
         read => read.with_path(exit_codes::USAGE, path)?,
     };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::new(
+            exit_codes::USAGE,
+            format!("{}: not valid UTF-8", path.display()),
+        )
+    })?;
     parse(path, &text, missing_ok)
 }
 
@@ -68,7 +75,7 @@ pub fn save(path: &Path, messages: &[Message]) -> Result<(), Failure> {
 pub fn append(path: &Path, system: Option<&str>, new: &[Message]) -> Result<(), Failure> {
     let locked = lock(path)?;
     let text = locked
-        .read()
+        .read_capped(SETTINGS_CAP)
         .failure(exit_codes::USAGE)?
         .unwrap_or_default();
     let mut messages = parse(path, &String::from_utf8_lossy(&text), true)?;
@@ -81,7 +88,8 @@ pub fn append(path: &Path, system: Option<&str>, new: &[Message]) -> Result<(), 
 
 fn lock(path: &Path) -> Result<Locked, Failure> {
     let real = envtools_store::resolve(path).with_path(exit_codes::USAGE, path)?;
-    Locked::file(&real, &Wait::default()).failure(exit_codes::USAGE)
+    let locked = Locked::file(&real, &Wait::default()).failure(exit_codes::USAGE)?;
+    Ok(locked.private())
 }
 
 fn write(locked: &Locked, messages: &[Message]) -> Result<(), Failure> {

@@ -133,10 +133,10 @@ impl Client {
     }
 }
 
-/// `req` with `Authorization: Bearer KEY` when there is a key.
-fn with_bearer<B>(req: ureq::RequestBuilder<B>, bearer: Option<&str>) -> ureq::RequestBuilder<B> {
-    match bearer {
-        Some(k) => req.header("Authorization", &format!("Bearer {k}")),
+/// `req` with the `Authorization` header `value` (`Bearer KEY`, `Basic ...`) when there is one.
+fn with_bearer<B>(req: ureq::RequestBuilder<B>, value: Option<&str>) -> ureq::RequestBuilder<B> {
+    match value {
+        Some(v) => req.header("Authorization", v),
         None => req,
     }
 }

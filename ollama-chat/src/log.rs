@@ -11,13 +11,14 @@
 use crate::api::Message;
 use crate::exit_codes;
 use crate::stream::Answer;
-use envtools_cli::{Context, Failure};
+use envtools_cli::out::Flow;
+use envtools_cli::{Context, Failure, IntoFailure};
+use envtools_store::{Locked, Wait};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 /// The most of one answer the log keeps: 1 MiB (a longer one is logged cut, so that a huge
 /// answer still streams in bounded memory).
@@ -95,139 +96,275 @@ pub fn now() -> String {
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z")
 }
 
-/// Append one exchange, under the file's lock.
+/// Append one exchange, under the lock of the store (one line, 0600, in a 0700 folder).
 pub fn append(exchange: &Exchange) -> Result<(), Failure> {
     let path = path()?;
-    if let Some(dir) = path.parent() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .with_path(exit_codes::USAGE, dir)?;
-    }
-    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
-        return Err(Failure::new(
-            exit_codes::USAGE,
-            format!(
-                "{}: not a regular file (a symlink?): not logged",
-                path.display()
-            ),
-        ));
-    }
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(&path)
-        .with_path(exit_codes::USAGE, &path)?;
-    file.lock().with_path(exit_codes::USAGE, &path)?;
-    let mut line = if ends_mid_line(&mut file) {
-        "\n".to_string()
-    } else {
-        String::new()
-    };
-    line.push_str(&serde_json::to_string(exchange).unwrap_or_default());
-    line.push('\n');
-    file.write_all(line.as_bytes())
-        .with_path(exit_codes::USAGE, &path)
+    crate::xdg::private_folder(&path)?;
+    let line = serde_json::to_string(exchange).unwrap_or_default();
+    Locked::file(&path, &Wait::default())
+        .and_then(|l| l.private().append(line.as_bytes()))
+        .failure(exit_codes::USAGE)
 }
 
-/// Whether the file's last byte is not a newline (a killed run's partial line).
-fn ends_mid_line(file: &mut File) -> bool {
-    let mut last = [0u8; 1];
-    file.seek(SeekFrom::End(-1)).is_ok() && file.read_exact(&mut last).is_ok() && last[0] != b'\n'
+/// Just the id of a logged exchange: most lines are read for this alone.
+#[derive(Deserialize)]
+struct Cid {
+    cid: String,
 }
 
-/// Every exchange in the log, oldest first; damaged lines are skipped.
-pub fn read_all() -> Result<Vec<Exchange>, Failure> {
+/// The log, opened for reading; `None` when there is none yet.
+fn open() -> Result<Option<(File, PathBuf)>, Failure> {
     let path = path()?;
-    let file = match File::open(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        open => open.with_path(exit_codes::USAGE, &path)?,
-    };
+    match envtools_cli::input::open_regular(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        open => Ok(Some((open.with_path(exit_codes::USAGE, &path)?, path))),
+    }
+}
+
+/// Call `each` with every line of the log and where it starts, oldest first, until it says
+/// stop; lines longer than [`MAX_LINE`] are passed over. One line in memory at a time.
+fn forward(
+    file: &File,
+    path: &Path,
+    mut each: impl FnMut(u64, &[u8]) -> bool,
+) -> Result<(), Failure> {
     let mut reader = BufReader::new(file);
-    let mut out = Vec::new();
-    let mut line = Vec::new();
+    reader.rewind().with_path(exit_codes::USAGE, path)?;
+    let (mut line, mut at) = (Vec::new(), 0u64);
     loop {
         line.clear();
         let n = (&mut reader)
             .take(MAX_LINE)
             .read_until(b'\n', &mut line)
-            .with_path(exit_codes::USAGE, &path)?;
-        if n == 0 {
-            break;
+            .with_path(exit_codes::USAGE, path)?;
+        if n == 0 || !each(at, &line) {
+            return Ok(());
         }
-        if let Ok(e) = serde_json::from_slice::<Exchange>(&line) {
-            out.push(e);
+        at += n as u64;
+    }
+}
+
+/// The id of the last conversation in the log.
+pub fn last_cid() -> Result<Option<String>, Failure> {
+    let Some((file, path)) = open()? else {
+        return Ok(None);
+    };
+    let mut lines = Backward::new(file);
+    while let Some(line) = lines.prev().with_path(exit_codes::USAGE, &path)? {
+        if let Ok(e) = serde_json::from_slice::<Cid>(&line) {
+            return Ok(Some(e.cid));
         }
     }
-    Ok(out)
+    Ok(None)
 }
 
 /// The conversation `cid` as messages (system first), and its last exchange; `None` when
-/// the log has no such conversation.
-pub fn conversation(all: &[Exchange], cid: &str) -> Option<(Vec<Message>, Exchange)> {
-    let turns: Vec<&Exchange> = all.iter().filter(|e| e.cid == cid).collect();
-    let last = (*turns.last()?).clone();
+/// the log has no such conversation. Only that conversation is kept in memory.
+pub fn conversation(cid: &str) -> Result<Option<(Vec<Message>, Exchange)>, Failure> {
+    let Some((file, path)) = open()? else {
+        return Ok(None);
+    };
+    let mut turns: Vec<Exchange> = Vec::new();
+    forward(&file, &path, |_, line| {
+        if serde_json::from_slice::<Cid>(line).is_ok_and(|c| c.cid == cid) {
+            turns.extend(serde_json::from_slice::<Exchange>(line).ok());
+        }
+        true
+    })?;
+    let Some(last) = turns.last().cloned() else {
+        return Ok(None);
+    };
     let mut messages = Vec::new();
     if let Some(system) = &last.system {
         messages.push(Message::new("system", system.as_str()));
     }
     for t in turns {
-        messages.push(Message::new("user", t.prompt.as_str()));
-        messages.push(Message::new("assistant", t.answer.as_str()));
+        messages.push(Message::new("user", t.prompt));
+        messages.push(Message::new("assistant", t.answer));
     }
-    Some((messages, last))
+    Ok(Some((messages, last)))
 }
 
 /// `--logs`: the conversations, most recent last (at most `limit`), those whose prompts or
 /// answers hold `search` (case-insensitive) when given; as text or, with `json`, as the
-/// exchanges themselves (one JSON object per line).
+/// exchanges themselves (one JSON object per line). Two passes over the log, in memory
+/// bounded by `limit`: from the end, which conversations to show; from the start, their turns.
 pub fn print(search: Option<&str>, json: bool, limit: usize) -> Result<(), Failure> {
-    let all = read_all()?;
-    let needle = search.map(str::to_lowercase);
-    let hit = |e: &Exchange| {
-        needle.as_ref().is_none_or(|n| {
-            e.prompt.to_lowercase().contains(n) || e.answer.to_lowercase().contains(n)
-        })
+    let Some((file, path)) = open()? else {
+        return Ok(());
     };
-    let mut cids: Vec<&str> = Vec::new();
-    for e in all.iter().filter(|e| hit(e)) {
-        cids.retain(|c| *c != e.cid);
-        cids.push(&e.cid);
-    }
-    let shown = &cids[cids.len().saturating_sub(limit)..];
-    let mut out = std::io::stdout().lock();
-    for cid in shown {
-        let turns: Vec<&Exchange> = all.iter().filter(|e| e.cid == *cid).collect();
-        let r = if json {
-            turns
-                .iter()
-                .try_for_each(|t| writeln!(out, "{}", serde_json::to_string(t).unwrap_or_default()))
-        } else {
-            let (first, last) = (turns[0], turns[turns.len() - 1]);
-            let prompt: String = first
-                .prompt
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take(60)
-                .collect();
-            writeln!(
-                out,
-                "{cid}\t{}\t{}\t{} turns\t{prompt}",
-                last.time,
-                last.model,
-                turns.len()
-            )
+    let shown = recent(&file, &path, search, limit)?;
+    let mut summaries: Vec<Summary> = shown.iter().map(|_| Summary::default()).collect();
+    forward(&file, &path, |at, line| {
+        let Ok(c) = serde_json::from_slice::<Cid>(line) else {
+            return true;
         };
-        if r.is_err() {
-            break; // stdout closed (`| head`)
+        if let Some(i) = shown.iter().position(|s| *s == c.cid) {
+            if let Ok(e) = serde_json::from_slice::<Exchange>(line) {
+                summaries[i].add(at, e, json);
+            }
+        }
+        true
+    })?;
+    let mut out = envtools_cli::out::Lines::default();
+    for (cid, summary) in shown.iter().zip(&summaries) {
+        if summary.write(cid, json, &file, &mut out)? == Flow::Closed {
+            break;
         }
     }
+    out.flush()?;
     Ok(())
+}
+
+/// The last `limit` conversations with an exchange that holds `search`, oldest first.
+fn recent(
+    file: &File,
+    path: &Path,
+    search: Option<&str>,
+    limit: usize,
+) -> Result<Vec<String>, Failure> {
+    let needle = search.map(str::to_lowercase);
+    let mut lines = Backward::new(file.try_clone().with_path(exit_codes::USAGE, path)?);
+    let mut shown: Vec<String> = Vec::new();
+    while shown.len() < limit {
+        let Some(line) = lines.prev().with_path(exit_codes::USAGE, path)? else {
+            break;
+        };
+        let Ok(c) = serde_json::from_slice::<Cid>(&line) else {
+            continue;
+        };
+        if shown.contains(&c.cid) {
+            continue;
+        }
+        let hit = match &needle {
+            None => true,
+            Some(n) => serde_json::from_slice::<Exchange>(&line).is_ok_and(|e| {
+                e.prompt.to_lowercase().contains(n) || e.answer.to_lowercase().contains(n)
+            }),
+        };
+        if hit {
+            shown.push(c.cid);
+        }
+    }
+    shown.reverse();
+    Ok(shown)
+}
+
+/// What `--logs` shows of one conversation: its first prompt, its last exchange, how many
+/// turns, and (for `--json`) where each turn's line starts.
+#[derive(Default)]
+struct Summary {
+    first_prompt: Option<String>,
+    last: Option<Exchange>,
+    turns: usize,
+    starts: Vec<u64>,
+}
+
+impl Summary {
+    fn add(&mut self, at: u64, e: Exchange, json: bool) {
+        self.turns += 1;
+        if json {
+            self.starts.push(at);
+        }
+        if self.first_prompt.is_none() {
+            let first = e.prompt.lines().next().unwrap_or("");
+            self.first_prompt = Some(first.chars().take(60).collect());
+        }
+        self.last = Some(e);
+    }
+
+    fn write(
+        &self,
+        cid: &str,
+        json: bool,
+        file: &File,
+        out: &mut envtools_cli::out::Lines,
+    ) -> Result<Flow, Failure> {
+        let Some(last) = &self.last else {
+            return Ok(Flow::Open);
+        };
+        if !json {
+            let prompt = self.first_prompt.as_deref().unwrap_or("");
+            let (time, model, n) = (&last.time, &last.model, self.turns);
+            return out.line(&format!("{cid}\t{time}\t{model}\t{n} turns\t{prompt}"));
+        }
+        for &at in &self.starts {
+            let mut reader = BufReader::new(file);
+            let mut line = Vec::new();
+            let read = reader
+                .seek(SeekFrom::Start(at))
+                .and_then(|_| (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line));
+            let exchange = read
+                .ok()
+                .and_then(|_| serde_json::from_slice::<Exchange>(&line).ok());
+            if let Some(e) = exchange {
+                if out.line(&serde_json::to_string(&e).unwrap_or_default())? == Flow::Closed {
+                    return Ok(Flow::Closed);
+                }
+            }
+        }
+        Ok(Flow::Open)
+    }
+}
+
+/// The lines of a file from the last to the first, in memory bounded by [`MAX_LINE`] (a longer
+/// line is passed over).
+struct Backward {
+    file: File,
+    /// Where the bytes not yet read end.
+    pos: u64,
+    /// Read bytes not yet handed out: the tail of the line being assembled.
+    pending: Vec<u8>,
+    /// The line being assembled is too long: drop it whole.
+    skipping: bool,
+    started: bool,
+}
+
+impl Backward {
+    fn new(file: File) -> Backward {
+        let pos = file.metadata().map_or(0, |m| m.len());
+        Backward {
+            file,
+            pos,
+            pending: Vec::new(),
+            skipping: false,
+            started: false,
+        }
+    }
+
+    /// The line before the last one handed out; `None` at the start of the file.
+    fn prev(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        const CHUNK: u64 = 64 << 10;
+        loop {
+            if let Some(i) = self.pending.iter().rposition(|&b| b == b'\n') {
+                let line = self.pending.split_off(i + 1);
+                self.pending.truncate(i);
+                if std::mem::take(&mut self.skipping) {
+                    continue;
+                }
+                return Ok(Some(line));
+            }
+            if self.pos == 0 {
+                if self.started {
+                    return Ok(None);
+                }
+                self.started = true;
+                let line = std::mem::take(&mut self.pending);
+                return Ok((!self.skipping).then_some(line));
+            }
+            let n = self.pos.min(CHUNK);
+            self.pos -= n;
+            let mut chunk = vec![0u8; n as usize];
+            self.file.seek(SeekFrom::Start(self.pos))?;
+            self.file.read_exact(&mut chunk)?;
+            chunk.extend_from_slice(&self.pending);
+            self.pending = chunk;
+            if self.pending.len() as u64 > MAX_LINE + CHUNK && !self.pending.contains(&b'\n') {
+                self.pending.clear();
+                self.skipping = true;
+            }
+        }
+    }
 }
 
 /// Where a session's exchanges go: its conversation id, and whether logging is on.

@@ -20,9 +20,10 @@ mod xdg;
 use api::Message;
 use cli::{Cli, PAGE};
 use config::{Api, Config};
-use envtools_cli::{args, Failure};
+use envtools_cli::out::Flow;
+use envtools_cli::{args, Context, Failure};
 use serde_json::Value;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -40,7 +41,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     if let Some(done) = side_command(cli, &client, &config) {
         return done;
     }
-    let format = read_format(cli.format.as_deref())?;
+    let mut format = read_format(cli.format.as_deref())?;
+    if let Some(schema) = format.as_mut() {
+        config.redactor.redact_value_and_say(schema);
+    }
     warn_unsent_options(cli, &config);
     let repl = cli.interactive || (cli.prompt.is_empty() && io::stdin().is_terminal());
     // Read the message before anything slow, so a pipe is drained even if the server is down.
@@ -163,13 +167,14 @@ fn continued(cli: &Cli, config: &mut Config) -> Result<(Option<Vec<Message>>, St
             "-c/--cid continue from the log: not with --history".into(),
         ));
     }
-    let all = log::read_all()?;
-    let cid = match (&cli.cid, all.last()) {
-        (Some(cid), _) => cid.clone(),
-        (None, Some(last)) => last.cid.clone(),
-        (None, None) => return Err(usage("the log holds no conversation to continue".into())),
+    let cid = match &cli.cid {
+        Some(cid) => cid.clone(),
+        None => match log::last_cid()? {
+            Some(cid) => cid,
+            None => return Err(usage("the log holds no conversation to continue".into())),
+        },
     };
-    let Some((messages, last)) = log::conversation(&all, &cid) else {
+    let Some((messages, last)) = log::conversation(&cid)? else {
         return Err(usage(format!(
             "no conversation {cid} in the log (--logs lists them)"
         )));
@@ -199,6 +204,8 @@ fn conversation(
     if let Some(system) = &config.system {
         history::set_system(&mut messages, system);
     }
+    // A history or a logged conversation may hold a secret typed before it was one.
+    config.redactor.redact_messages_and_say(&mut messages);
     Ok(messages)
 }
 
@@ -269,9 +276,10 @@ fn read_format(arg: Option<&str>) -> Result<Option<Value>, Failure> {
     if arg == "json" {
         return Ok(Some(Value::from("json")));
     }
-    let text = std::fs::read_to_string(arg)
-        .map_err(|e| Failure::new(exit_codes::USAGE, format!("--format {arg}: {e}")))?;
-    let schema: Value = serde_json::from_str(&text)
+    let path = std::path::Path::new(arg);
+    let text = envtools_cli::input::read_file(path, envtools_cli::input::SETTINGS_CAP)
+        .context(exit_codes::USAGE, || format!("--format {arg}"))?;
+    let schema: Value = serde_json::from_slice(&text)
         .map_err(|e| Failure::new(exit_codes::USAGE, format!("--format {arg}: not JSON ({e})")))?;
     Ok(Some(schema))
 }
@@ -284,7 +292,7 @@ fn installed(client: &http::Client, config: &Config) -> Result<(wire::ModelList,
         Api::OpenAi => format!("{base}/v1/models"),
     };
     let (status, body) = client
-        .get(&url, config.bearer())
+        .get(&url, config.authorization().as_deref())
         .map_err(|t| stream::transport_error(&t, &config.server(), false))?;
     if status >= 400 {
         return Err(stream::status_error(
@@ -334,20 +342,18 @@ fn human_size(bytes: u64) -> String {
 
 fn list_models(client: &http::Client, config: &Config, json: bool) -> Result<(), Failure> {
     let (v, body) = installed(client, config)?;
-    let mut out = io::stdout().lock();
-    let written = if json {
-        writeln!(out, "{}", body.trim())
+    let mut out = envtools_cli::out::Lines::default();
+    if json {
+        out.line(body.trim())?;
     } else {
-        model_rows(&v)
-            .iter()
-            .try_for_each(|(n, s, d)| writeln!(out, "{n:<40} {s:>9}  {d}"))
-    };
-    match written {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(exit_codes::USAGE, format!("stdout: {e}")))
+        for (n, s, d) in model_rows(&v) {
+            if out.line(&format!("{n:<40} {s:>9}  {d}"))? == Flow::Closed {
+                break;
+            }
         }
-        _ => Ok(()),
     }
+    out.flush()?;
+    Ok(())
 }
 
 /// No model configured: say how to set one, listing what is installed when the server answers.

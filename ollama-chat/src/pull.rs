@@ -2,6 +2,11 @@
 //! and then answer. Pulling is minutes of work, so it shows progress on stderr: one live line
 //! at a terminal (status, percent, size, rate), plain lines otherwise (each status once, and
 //! each tenth of a download), so a log or CI output stays readable.
+//!
+//! A hostile or broken server cannot make it endless or loud: a pull that makes no progress
+//! (no new status, no more bytes of the current one) for `--timeout` seconds fails as a stall
+//! (exit 4); more than [`MAX_STATUSES`] distinct statuses is not a pull (exit 5); a status is
+//! shown as one line of at most [`MAX_STATUS_CHARS`], with control characters made spaces.
 
 use crate::config::{self, Config};
 use crate::exit_codes;
@@ -23,6 +28,53 @@ struct Progress {
     total: Option<u64>,
     completed: Option<u64>,
     error: Option<String>,
+}
+
+/// The distinct statuses a pull may have: Ollama's have a handful, one per layer and a few more.
+const MAX_STATUSES: usize = 256;
+
+/// The most of a status (or a server's error) that is shown.
+const MAX_STATUS_CHARS: usize = 120;
+
+/// Whether a pull is getting anywhere: the statuses seen, and the most bytes each reached.
+struct Watch {
+    best: std::collections::HashMap<String, u64>,
+    last_progress: Instant,
+    stall: std::time::Duration,
+}
+
+impl Watch {
+    /// Note `p`: progress is a status not seen before, or more bytes of one. Fails when
+    /// there has been no progress for the allowed time, or there are too many statuses.
+    fn note(&mut self, p: &Progress) -> Result<(), Failure> {
+        let done = p.completed.unwrap_or(0);
+        let known = self.best.len();
+        let progressed = match self.best.get_mut(&p.status) {
+            Some(best) if done > *best => {
+                *best = done;
+                true
+            }
+            Some(_) => false,
+            None if known >= MAX_STATUSES => {
+                let why = format!("the pull's reply has over {MAX_STATUSES} statuses: not a pull");
+                return Err(Failure::new(exit_codes::PROTOCOL, why));
+            }
+            None => {
+                self.best.insert(p.status.clone(), done);
+                true
+            }
+        };
+        if progressed {
+            self.last_progress = Instant::now();
+        } else if self.last_progress.elapsed() >= self.stall {
+            let why = format!(
+                "the pull stalled: no progress for {} s",
+                self.stall.as_secs()
+            );
+            return Err(Failure::new(exit_codes::TIMEOUT, why));
+        }
+        Ok(())
+    }
 }
 
 /// `bytes` for people: `4.7 GB`, `850 MB`, `12 kB` (decimal units, as Ollama shows them).
@@ -132,7 +184,7 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
     let url = format!("{}/api/pull", config::base_url(&config.endpoint));
     let body = serde_json::json!({ "model": model, "stream": true }).to_string();
     let ctrl_c = CtrlC::catch();
-    let rx = client.post(&url, body, config.bearer(), true);
+    let rx = client.post(&url, body, config.authorization().as_deref(), true);
     let mut shown = Shown {
         live: std::io::stderr().is_terminal(),
         last_status: String::new(),
@@ -140,6 +192,11 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
         since: None,
     };
     eprintln!("ollama-chat: {model} is not installed: pulling it (--pull)");
+    let mut watch = Watch {
+        best: std::collections::HashMap::new(),
+        last_progress: Instant::now(),
+        stall: std::time::Duration::from_secs(config.timeout),
+    };
     let mut line_no = 0;
     let result = loop {
         let Some(event) = http::next_event(&rx, &ctrl_c) else {
@@ -150,7 +207,7 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
             Event::Line(line) if line.trim().is_empty() => {}
             Event::Line(line) => {
                 line_no += 1;
-                match on_line(&line, line_no, &mut shown) {
+                match on_line(&line, line_no, &mut shown, &mut watch) {
                     Ok(true) => break Ok(()),
                     Ok(false) => {}
                     Err(f) => break Err(f),
@@ -173,19 +230,22 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
 }
 
 /// One progress line: `Ok(true)` at `success`.
-fn on_line(line: &str, n: usize, shown: &mut Shown) -> Result<bool, Failure> {
-    let p: Progress = serde_json::from_str(line).map_err(|e| {
+fn on_line(line: &str, n: usize, shown: &mut Shown, watch: &mut Watch) -> Result<bool, Failure> {
+    let mut p: Progress = serde_json::from_str(line).map_err(|e| {
         Failure::new(
             exit_codes::PROTOCOL,
             format!("line {n} of the pull's reply is not JSON ({e})"),
         )
     })?;
     if let Some(error) = p.error {
+        let error = envtools_cli::text::one_line(&error, 300);
         return Err(Failure::new(
             exit_codes::SERVER_ERROR,
             format!("the pull failed: {error}"),
         ));
     }
+    p.status = envtools_cli::text::one_line(&p.status, MAX_STATUS_CHARS);
+    watch.note(&p)?;
     if p.status == "success" {
         shown.status("success");
         return Ok(true);

@@ -62,16 +62,82 @@ impl Redactor {
     /// [`Redactor::redact`], saying on stderr which keys' values were taken out (never a value).
     pub fn redact_and_say(&self, text: &str) -> String {
         let (out, hit) = self.redact(text);
-        if !hit.is_empty() {
-            envtools_cli::warn::warn(
-                "ollama-chat",
-                format_args!(
-                    "the values of {} were replaced by [redacted:KEY] (--no-redact sends them)",
-                    hit.join(", ")
-                ),
-            );
-        }
+        say(&hit);
         out
+    }
+
+    /// Every string in `map` (options, a JSON schema: keys and values, at any depth) redacted
+    /// in place, saying so as [`Redactor::redact_and_say`] does.
+    pub fn redact_json_and_say(&self, map: &mut serde_json::Map<String, serde_json::Value>) {
+        if self.secrets.is_empty() {
+            return;
+        }
+        let mut value = serde_json::Value::Object(std::mem::take(map));
+        let mut hit = Vec::new();
+        self.walk(&mut value, &mut hit);
+        if let serde_json::Value::Object(m) = value {
+            *map = m;
+        }
+        hit.sort();
+        hit.dedup();
+        say(&hit);
+    }
+
+    /// [`Redactor::redact_json_and_say`] for any JSON value.
+    pub fn redact_value_and_say(&self, value: &mut serde_json::Value) {
+        let mut hit = Vec::new();
+        self.walk(value, &mut hit);
+        hit.sort();
+        hit.dedup();
+        say(&hit);
+    }
+
+    fn walk(&self, value: &mut serde_json::Value, hit: &mut Vec<String>) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => {
+                let (out, found) = self.redact(s);
+                *s = out;
+                hit.extend(found);
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.walk(v, hit)),
+            Value::Object(map) => {
+                let old = std::mem::take(map);
+                for (k, mut v) in old {
+                    let (k, found) = self.redact(&k);
+                    hit.extend(found);
+                    self.walk(&mut v, hit);
+                    map.insert(k, v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Each message's text redacted in place, saying so once.
+    pub fn redact_messages_and_say(&self, messages: &mut [crate::api::Message]) {
+        let mut hit = Vec::new();
+        for m in messages.iter_mut() {
+            let (out, found) = self.redact(&m.content);
+            m.content = out;
+            hit.extend(found);
+        }
+        hit.sort();
+        hit.dedup();
+        say(&hit);
+    }
+}
+
+/// Say on stderr which keys' values were taken out (never a value).
+fn say(hit: &[String]) {
+    if !hit.is_empty() {
+        envtools_cli::warn::warn(
+            "ollama-chat",
+            format_args!(
+                "the values of {} were replaced by [redacted:KEY] (--no-redact sends them)",
+                hit.join(", ")
+            ),
+        );
     }
 }
 

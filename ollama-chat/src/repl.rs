@@ -196,7 +196,8 @@ impl Repl<'_> {
                 eprintln!("Cleared the conversation.");
             }
             "/system" if !arg.is_empty() => {
-                history::set_system(&mut self.messages, arg);
+                let system = self.turn_template.config.redactor.redact_and_say(arg);
+                history::set_system(&mut self.messages, &system);
                 eprintln!("Set the system message.");
             }
             "/model" if !arg.is_empty() => {
@@ -205,14 +206,16 @@ impl Repl<'_> {
             }
             "/save" if !arg.is_empty() => match history::save(Path::new(arg), &self.messages) {
                 Ok(()) => eprintln!("Saved {} messages to {arg}.", self.messages.len()),
-                Err(f) => eprintln!("ollama-chat: {}", f.message),
+                Err(f) => eprintln!("ollama-chat: {f}"),
             },
             "/load" if !arg.is_empty() => match history::load(Path::new(arg), false) {
-                Ok(m) => {
+                Ok(mut m) => {
                     eprintln!("Loaded {} messages from {arg}.", m.len());
+                    let redactor = &self.turn_template.config.redactor;
+                    redactor.redact_messages_and_say(&mut m);
                     self.messages = m;
                 }
-                Err(f) => eprintln!("ollama-chat: {}", f.message),
+                Err(f) => eprintln!("ollama-chat: {f}"),
             },
             "/attach" if !arg.is_empty() => match self.pending.add(Path::new(arg)) {
                 Ok(()) => eprintln!("(attached {arg} to the next message)"),
@@ -232,12 +235,14 @@ impl Repl<'_> {
 
     /// `/template NAME`: its system message, model and options from now on.
     fn use_template(&mut self, name: &str) {
-        let t = match template::load(name) {
+        let mut t = match template::load(name) {
             Ok(t) => t,
             Err(f) => return eprintln!("ollama-chat: {f}"),
         };
+        let redactor = &self.turn_template.config.redactor;
+        redactor.redact_json_and_say(&mut t.options);
         if let Some(system) = &t.system {
-            history::set_system(&mut self.messages, system);
+            history::set_system(&mut self.messages, &redactor.redact_and_say(system));
         }
         if let Some(model) = t.model {
             self.model = model;

@@ -186,7 +186,12 @@ fn send(client: &Client, turn: &Turn, num_ctx: Option<u64>) -> std::sync::mpsc::
             think: turn.think,
         },
     );
-    client.post(&cfg.endpoint, body, cfg.bearer(), turn.stream)
+    client.post(
+        &cfg.endpoint,
+        body,
+        cfg.authorization().as_deref(),
+        turn.stream,
+    )
 }
 
 /// A line that is not a good chunk, as the failure it ends the answer with.
@@ -374,12 +379,7 @@ impl<'a> Reader<'a> {
 
 /// The first line of a server's text, shortened: error bodies can be whole HTML pages.
 fn one_line(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or("").trim();
-    let mut s: String = line.chars().take(300).collect();
-    if line.chars().count() > 300 {
-        s.push('…');
-    }
-    s
+    envtools_cli::text::one_line(text, 300)
 }
 
 /// What an error message says about where the request went.
@@ -445,7 +445,10 @@ pub fn transport_error(t: &Transport, at: &Server, began: bool) -> Failure {
         Transport::NotHttp(why) => (exit_codes::PROTOCOL, format!("the reply from {base} is not HTTP: {why}")),
         Transport::TooLong(what) => (exit_codes::PROTOCOL, (*what).to_string()),
         Transport::NotUtf8(n) => (exit_codes::PROTOCOL, format!("line {n} of the reply is not valid UTF-8")),
-        Transport::Redirected(status, to) => (exit_codes::SERVER_ERROR, format!("the server redirected to {to} (HTTP {status}); use --url {to}")),
+        Transport::Redirected(status, to) => {
+            let to = one_line(to);
+            (exit_codes::SERVER_ERROR, format!("the server redirected to {to} (HTTP {status}); use --url {to}"))
+        }
         Transport::Other(why) => (exit_codes::UNREACHABLE, format!("cannot talk to {base}: {why}")),
     };
     Failure::new(code, message)

@@ -50,7 +50,7 @@ pub fn path(name: &str) -> Result<PathBuf, Failure> {
 /// Read the template `name`.
 pub fn load(name: &str) -> Result<Template, Failure> {
     let path = path(name)?;
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Failure::new(
                 exit_codes::USAGE,
@@ -62,29 +62,47 @@ pub fn load(name: &str) -> Result<Template, Failure> {
     parse(&path, &text)
 }
 
+/// A template file's text: a regular file of at most 64 MiB.
+fn read(path: &Path) -> std::io::Result<String> {
+    let bytes = envtools_cli::input::read_file(path, envtools_cli::input::SETTINGS_CAP)?;
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// A template's text: a JSON object of the known parts, with options that `-o` would take.
 fn parse(path: &Path, text: &str) -> Result<Template, Failure> {
-    serde_json::from_str(text).map_err(|e| {
+    let bad = |why: String| {
         Failure::new(
             exit_codes::USAGE,
-            format!("{}: not a template ({e})", path.display()),
+            format!("{}: not a template ({why})", path.display()),
         )
-    })
+    };
+    let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    if !value.is_object() {
+        return Err(bad("not a JSON object".into()));
+    }
+    let template: Template = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    for (key, value) in &template.options {
+        crate::config::check_option(key, value).map_err(|why| bad(format!("option {why}")))?;
+    }
+    Ok(template)
 }
 
 /// Write the template `name` (replacing one of that name); returns its file.
 pub fn save(name: &str, template: &Template) -> Result<PathBuf, Failure> {
     let path = path(name)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_path(exit_codes::USAGE, dir)?;
-    }
-    let locked = Locked::file(&path, &Wait::default()).failure(exit_codes::USAGE)?;
+    crate::xdg::private_folder(&path)?;
+    let locked = Locked::file(&path, &Wait::default())
+        .failure(exit_codes::USAGE)?
+        .private();
     let mut text = serde_json::to_string_pretty(template).unwrap_or_else(|_| "{}".into());
     text.push('\n');
     locked.replace(text.as_bytes()).failure(exit_codes::USAGE)?;
     Ok(path)
 }
 
-/// Every template, by name; a malformed one is an error naming its file.
+/// Every template, by name; a malformed or unreadable one is a warning naming its file, and
+/// the others are listed.
 pub fn list() -> Result<Vec<(String, Template)>, Failure> {
     let dir = folder()?;
     let entries = match std::fs::read_dir(&dir) {
@@ -98,8 +116,13 @@ pub fn list() -> Result<Vec<(String, Template)>, Failure> {
             continue;
         };
         let path = entry.path();
-        let text = std::fs::read_to_string(&path).with_path(exit_codes::USAGE, &path)?;
-        out.push((name.to_string(), parse(&path, &text)?));
+        let template = read(&path)
+            .with_path(exit_codes::USAGE, &path)
+            .and_then(|text| parse(&path, &text));
+        match template {
+            Ok(t) => out.push((name.to_string(), t)),
+            Err(f) => envtools_cli::warn::warn("ollama-chat", &f),
+        }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
@@ -107,6 +130,7 @@ pub fn list() -> Result<Vec<(String, Template)>, Failure> {
 
 /// `--templates`: one line each, `NAME  MODEL  first line of the system prompt`.
 pub fn print_list() -> Result<(), Failure> {
+    let mut out = envtools_cli::out::Lines::default();
     for (name, t) in list()? {
         let system = t
             .system
@@ -116,8 +140,12 @@ pub fn print_list() -> Result<(), Failure> {
             .next()
             .unwrap_or("");
         let system: String = system.chars().take(60).collect();
-        println!("{name}\t{}\t{system}", t.model.as_deref().unwrap_or("-"));
+        let line = format!("{name}\t{}\t{system}", t.model.as_deref().unwrap_or("-"));
+        if out.line(&line)? == envtools_cli::out::Flow::Closed {
+            break;
+        }
     }
+    out.flush()?;
     Ok(())
 }
 

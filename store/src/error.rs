@@ -12,6 +12,8 @@ pub enum Error {
     NotRegular(PathBuf),
     /// Rewriting the file would change its owner or group (we are not root, not the owner).
     OwnerChange { path: PathBuf, owner: String },
+    /// The file is larger than the reader allows.
+    TooLarge { path: PathBuf, cap: u64 },
     /// The lock was still held by another process after the allowed wait.
     LockTimeout { lock: PathBuf, waited: Duration },
     /// The OS said no: `what` we were doing, to which path.
@@ -42,6 +44,9 @@ impl fmt::Display for Error {
                 "{} belongs to {owner}: rewriting it would make it yours",
                 path.display()
             ),
+            Error::TooLarge { path, cap } => {
+                write!(f, "{}: larger than {cap} bytes (the cap)", path.display())
+            }
             Error::LockTimeout { lock, waited } => write!(
                 f,
                 "another process still holds the lock {} after {} s",

@@ -20,6 +20,7 @@
 //! - Temp files have names only we make; a later writer removes, under the lock, those whose
 //!   writer process is gone (they may hold secrets).
 
+mod append;
 mod error;
 mod lock;
 mod owner;
@@ -27,7 +28,7 @@ mod replace;
 mod temp;
 
 pub use error::Error;
-pub use lock::{lock_path, read, Locked, Wait};
+pub use lock::{lock_path, read, read_capped, Locked, Wait};
 
 use std::fs;
 use std::io;
@@ -35,6 +36,18 @@ use std::path::{Path, PathBuf};
 
 /// Mode of a file we create: readable by its owner only (it holds secrets).
 pub const NEW_FILE_MODE: u32 = 0o600;
+
+/// The most [`read`] takes of a file: 1 GiB.
+pub const READ_CAP: u64 = 1 << 30;
+
+/// How a write treats the file's identity.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Policy {
+    /// A rewrite may hand the file to us when it belongs to another user or group.
+    pub allow_owner_change: bool,
+    /// The file ends 0600 whatever mode it had.
+    pub private: bool,
+}
 
 /// Follow `path` through symlinks (also a dangling one) to the file that holds the content.
 pub fn resolve(path: &Path) -> io::Result<PathBuf> {

@@ -35,6 +35,7 @@ pub fn lock_path(real: &Path) -> std::io::Result<PathBuf> {
 pub struct Locked {
     real: PathBuf,
     allow_owner_change: bool,
+    private: bool,
     _lock: File,
 }
 
@@ -53,6 +54,13 @@ impl Locked {
     /// Rewrites may hand the file to us even when it belongs to another user or group.
     pub fn allowing_owner_change(mut self, allow: bool) -> Locked {
         self.allow_owner_change = allow;
+        self
+    }
+
+    /// The file holds what must stay the owner's (prompts, answers): every replace and append
+    /// leaves it 0600, whatever mode it had.
+    pub fn private(mut self) -> Locked {
+        self.private = true;
         self
     }
 
@@ -77,6 +85,7 @@ impl Locked {
         Ok(Locked {
             real: real.to_path_buf(),
             allow_owner_change: false,
+            private: false,
             _lock: lock,
         })
     }
@@ -91,15 +100,35 @@ impl Locked {
         read(&self.real)
     }
 
+    /// [`Locked::read`], refusing a file larger than `cap` bytes.
+    pub fn read_capped(&self, cap: u64) -> Result<Option<Vec<u8>>, Error> {
+        read_capped(&self.real, cap)
+    }
+
     /// Replace the file with `contents`, atomically and durably, keeping mode and owner.
     pub fn replace(&self, contents: &[u8]) -> Result<(), Error> {
-        replace_file(&self.real, contents, self.allow_owner_change)
+        replace_file(&self.real, contents, self.policy())
+    }
+
+    /// Add `line` at the end of the file (created 0600 when missing), on a line of its own:
+    /// when a killed writer left the file without a final newline, one goes first. Opened
+    /// without following a symlink and without blocking; a file that is not regular, or
+    /// would change owner, is refused as for [`Locked::replace`].
+    pub fn append(&self, line: &[u8]) -> Result<(), Error> {
+        crate::append::append_line(&self.real, line, self.policy())
+    }
+
+    fn policy(&self) -> crate::Policy {
+        crate::Policy {
+            allow_owner_change: self.allow_owner_change,
+            private: self.private,
+        }
     }
 
     /// When the locked path is a folder (a venv): replace its file `name` the same way. The
     /// folder's lock is what keeps other writers of its files out.
     pub fn replace_inside(&self, name: &str, contents: &[u8]) -> Result<(), Error> {
-        replace_file(&self.real.join(name), contents, self.allow_owner_change)
+        replace_file(&self.real.join(name), contents, self.policy())
     }
 }
 
@@ -107,11 +136,16 @@ impl Locked {
 /// Never blocks: a device, FIFO, socket or folder is refused without being read. Without the
 /// lock this is a first look only; what is rewritten must be read again under [`Locked`].
 pub fn read(real: &Path) -> Result<Option<Vec<u8>>, Error> {
+    read_capped(real, crate::READ_CAP)
+}
+
+/// [`read`], refusing a file larger than `cap` bytes ([`Error::TooLarge`]).
+pub fn read_capped(real: &Path, cap: u64) -> Result<Option<Vec<u8>>, Error> {
     if existing(real)?.is_none() {
         return Ok(None);
     }
     let io = |what| Error::io(what, real);
-    let mut f = OpenOptions::new()
+    let f = OpenOptions::new()
         .read(true)
         .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
         .open(real)
@@ -121,7 +155,15 @@ pub fn read(real: &Path) -> Result<Option<Vec<u8>>, Error> {
         return Err(Error::NotRegular(real.to_path_buf()));
     }
     let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(io("read"))?;
+    f.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io("read"))?;
+    if bytes.len() as u64 > cap {
+        return Err(Error::TooLarge {
+            path: real.to_path_buf(),
+            cap,
+        });
+    }
     Ok(Some(bytes))
 }
 

@@ -1,7 +1,7 @@
 //! The atomic, durable replace: a temp file with the final mode, owner and group, fsync,
 //! rename over the file, fsync of the folder. Reached only through [`crate::Locked`].
 
-use crate::{dir_and_name, owner, temp, Error, NEW_FILE_MODE};
+use crate::{dir_and_name, owner, temp, Error, Policy, NEW_FILE_MODE};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -18,12 +18,14 @@ pub fn existing(real: &Path) -> Result<Option<fs::Metadata>, Error> {
 }
 
 /// Replace the file at `real` (already resolved) with `contents`.
-pub fn replace_file(real: &Path, contents: &[u8], allow_owner_change: bool) -> Result<(), Error> {
+pub(crate) fn replace_file(real: &Path, contents: &[u8], policy: Policy) -> Result<(), Error> {
     let (dir, name) = dir_and_name(real).map_err(Error::io("name", real))?;
     let old = existing(real)?;
-    let mode = old
-        .as_ref()
-        .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
+    let mode = match &old {
+        Some(m) if !policy.private => m.permissions().mode() & 0o7777,
+        _ => NEW_FILE_MODE,
+    };
+    let allow_owner_change = policy.allow_owner_change;
     temp::sweep(&dir, &name);
     let tmp = temp::path(&dir, &name);
     let result = write_temp(&tmp, contents, mode, old.as_ref(), real, allow_owner_change)
@@ -48,7 +50,8 @@ fn write_temp(
     allow_owner_change: bool,
 ) -> Result<(), Error> {
     let io = |what| Error::io(what, real);
-    // Created readable by us alone, so the content is never readable by others, even briefly.
+    // Created readable by us alone, and kept so while it is written: a temp file that a kill
+    // leaves behind holds the content, and others may not read it, even briefly.
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -58,9 +61,9 @@ fn write_temp(
     if let Some(old) = old {
         owner::keep(&f, old, real, allow_owner_change)?;
     }
-    // After the owner: chown may clear set-id bits.
+    f.write_all(contents).map_err(io("write"))?;
+    // The final mode last, after the owner (chown may clear set-id bits) and the content.
     f.set_permissions(fs::Permissions::from_mode(mode))
         .map_err(io("set the mode of"))?;
-    f.write_all(contents).map_err(io("write"))?;
     f.sync_all().map_err(io("sync"))
 }

@@ -204,11 +204,28 @@ fn missing_or_unreadable_file_exits_2_naming_file_and_os_error() {
     std::fs::create_dir(dir.path().join("adir")).unwrap_or_else(|e| panic!("{e}"));
     let out = dir.run("envget", &["-f", "adir", "-d", "x", "A"]);
     assert_eq!(out.code, Some(2), "--default forgives only a missing file");
-    assert!(
-        out.stderr.starts_with("envget: adir: Is a directory"),
-        "{}",
-        out.stderr
-    );
+    assert_eq!(out.stderr, "envget: adir: not a regular file\n");
+    // A device or a FIFO (no writer) is refused without being read: no hang, no memory.
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("fifo"))
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(made.success());
+    let huge = std::fs::File::create(dir.path().join("huge.env")).unwrap_or_else(|e| panic!("{e}"));
+    huge.set_len((64 << 20) + 1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (file, why) in [
+        ("/dev/zero", "not a regular file"),
+        ("fifo", "not a regular file"),
+        ("huge.env", "larger than 64 MiB (the cap)"),
+    ] {
+        for args in [&["-f", file, "A"][..], &["-f", file, "--format", "json"]] {
+            let (out, peak) = e2e::run_measured(dir.command("envget").args(args));
+            assert_eq!(out.code, Some(2), "{args:?}");
+            assert_eq!(out.stderr, format!("envget: {file}: {why}\n"));
+            assert!(peak < 30 << 20, "{args:?}: {} MB", peak >> 20);
+        }
+    }
 }
 
 #[test]

@@ -81,6 +81,23 @@ impl Page {
         (status, head.to_string(), body.to_string())
     }
 
+    /// Send `bytes` as they are; the status and the response head.
+    fn send(&self, bytes: &[u8]) -> (u16, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap_or_else(|e| panic!("{e}"));
+        let _ = s.set_read_timeout(Some(Duration::from_secs(20)));
+        let _ = s.write_all(bytes);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, head)
+    }
+
     fn get(&self, path: &str, host: &str) -> (u16, String, String) {
         self.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}"), b"")
     }
@@ -347,9 +364,14 @@ fn open_starts_the_browser_and_visible_shows_the_defaults() {
     let dir = TestDir::new();
     dir.write(".env.example", EXAMPLE);
     let seen = dir.path().join("browser-got.txt");
+    // The browser copies what it was given (its arguments, and the file it was pointed at)
+    // and that file's mode; `%s` says where the target goes.
     let browser = dir.write(
         "fake-browser",
-        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", seen.display()),
+        format!(
+            "#!/bin/sh\nf=${{2#file://}}\n{{ printf '%s|%s\\n' \"$1\" \"$2\"; stat -c %a \"$f\" \"$(dirname \"$f\")\"; cat \"$f\"; }} > '{}.part'\nmv '{0}.part' '{0}'\n",
+            seen.display()
+        ),
     );
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -364,7 +386,10 @@ fn open_starts_the_browser_and_visible_shows_the_defaults() {
             "--timeout",
             "30",
         ])
-        .env("BROWSER", &browser)
+        .env(
+            "BROWSER",
+            format!("/nonexistent/browser:{} --new-window %s", browser.display()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -375,27 +400,43 @@ fn open_starts_the_browser_and_visible_shows_the_defaults() {
     BufReader::new(stdout)
         .read_line(&mut url)
         .unwrap_or_else(|e| panic!("{e}"));
+    let url = url.trim().to_string();
     for _ in 0..100 {
         if seen.exists() {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(
-        std::fs::read_to_string(&seen).unwrap_or_default(),
-        url.trim(),
-        "the browser got the URL"
+    let got = std::fs::read_to_string(&seen).unwrap_or_default();
+    let mut lines = got.lines();
+    let args = lines.next().unwrap_or("");
+    let token = url.trim_end_matches('/').rsplit('/').next().unwrap_or("?");
+    assert!(args.starts_with("--new-window|file://"), "{got}");
+    assert!(
+        !args.contains(token),
+        "the token is in no process's arguments: {args}"
     );
-    let port: u16 = url.trim()["http://127.0.0.1:".len()..]
+    assert_eq!(
+        lines.next(),
+        Some("600"),
+        "the redirect file is private: {got}"
+    );
+    assert_eq!(lines.next(), Some("700"), "in a private folder: {got}");
+    assert!(
+        got.contains(&format!("content=\"0;url={url}\"")),
+        "the file sends the browser on to the page: {got}"
+    );
+    let file = args.split("file://").nth(1).unwrap_or("").to_string();
+    let port: u16 = url["http://127.0.0.1:".len()..]
         .split('/')
         .next()
         .unwrap_or("0")
         .parse()
         .unwrap_or(0);
-    let path = format!("/{}", url.trim().splitn(4, '/').nth(3).unwrap_or(""));
+    let path = format!("/{}", url.splitn(4, '/').nth(3).unwrap_or(""));
     let page = Page {
         child,
-        url: url.trim().to_string(),
+        url: url.clone(),
         port,
         path,
     };
@@ -407,6 +448,159 @@ fn open_starts_the_browser_and_visible_shows_the_defaults() {
         "{body}"
     );
     assert!(!body.contains("type=\"password\""), "{body}");
+    let pid = page.child.id().to_string();
+    run_command(Command::new("kill").args(["-INT", &pid]), None).assert_success();
+    let (code, _) = page.finish();
+    assert_eq!(code, Some(130));
+    assert!(
+        !std::path::Path::new(&file).exists(),
+        "the redirect file is gone with envset: {file}"
+    );
+}
+
+/// Hold `.env`'s lock (as another envset would) until the returned child is killed.
+fn hold_lock(dir: &TestDir) -> Child {
+    Command::new("flock")
+        .args(["-x", "-o", ".env.lock", "sleep", "30"])
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap_or_else(|e| panic!("flock: {e}"))
+}
+
+#[test]
+fn ctrl_c_during_the_save_lets_it_finish_whole_and_leaves_no_temp_file() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "30"]);
+    let csrf = page.csrf();
+    let mut holder = hold_lock(&dir);
+    std::thread::sleep(Duration::from_millis(300));
+    let (port, path) = (page.port, page.path.clone());
+    let submit = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
+        let body = format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=sekrit-token-1");
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.write_all(req.as_bytes());
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    });
+    // The save now waits for the lock: Ctrl-C arrives in the middle of it.
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = page.child.id().to_string();
+    run_command(Command::new("kill").args(["-INT", &pid]), None).assert_success();
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = holder.kill();
+    let _ = holder.wait();
+    let (code, stderr) = page.finish();
+    let answer = submit.join().unwrap_or_default();
+    assert_eq!(code, Some(0), "the save under way finished: {stderr}");
+    assert!(!stderr.contains("nothing written"), "{stderr}");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(
+        dir.read(".env"),
+        b"OLLAMA_MODEL=llama3.1\nAPI_TOKEN=sekrit-token-1\n"
+    );
+    let temps: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
+
+#[test]
+fn a_flood_of_idle_connections_does_not_stop_the_page() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "60"]);
+    // 600 connections that never send a byte (tiny_http died at 511), all still open while
+    // the real user loads the page and saves.
+    let mut idle = Vec::new();
+    for _ in 0..600 {
+        match TcpStream::connect_timeout(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], page.port)),
+            Duration::from_secs(5),
+        ) {
+            Ok(s) => idle.push(s),
+            Err(e) => panic!("connection {}: {e}", idle.len()),
+        }
+    }
+    let (status, _, body) = page.get(&page.path, &page.host());
+    assert_eq!(status, 200, "{body}");
+    let csrf = page.csrf();
+    let (status, _, body) = page.post(&format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=tok"), "");
+    assert_eq!(status, 200, "{body}");
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(dir.read(".env"), b"OLLAMA_MODEL=llama3.1\nAPI_TOKEN=tok\n");
+    drop(idle);
+}
+
+#[test]
+fn huge_heads_two_hosts_and_garbage_get_refusals_with_the_security_headers() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "60"]);
+    let host = page.host();
+    let big_header = format!(
+        "GET {} HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n",
+        page.path,
+        "a".repeat(64 << 20)
+    );
+    let long_url = format!(
+        "GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        "b".repeat(1 << 20)
+    );
+    let two_hosts = format!(
+        "GET {} HTTP/1.1\r\nHost: evil.example\r\nHost: {host}\r\n\r\n",
+        page.path
+    );
+    let two_hosts_ours_first = format!(
+        "GET {} HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\n\r\n",
+        page.path
+    );
+    for (what, request, want) in [
+        ("a 64 MiB header", big_header.as_bytes(), 431),
+        ("a 1 MiB URL", long_url.as_bytes(), 431),
+        ("two Host headers", two_hosts.as_bytes(), 400),
+        (
+            "two Host headers, ours first",
+            two_hosts_ours_first.as_bytes(),
+            400,
+        ),
+        ("garbage", &b"GARBAGE\r\n\r\n"[..], 400),
+        (
+            "a header without a colon",
+            &b"GET / HTTP/1.1\r\nHost\r\n\r\n"[..],
+            400,
+        ),
+    ] {
+        let (status, head) = page.send(request);
+        assert_eq!(status, want, "{what}: {head}");
+        for h in [
+            "Cache-Control: no-store",
+            "Content-Security-Policy: default-src 'none'",
+            "X-Frame-Options: DENY",
+            "X-Content-Type-Options: nosniff",
+        ] {
+            assert!(head.contains(h), "{what}: {h} in\n{head}");
+        }
+    }
+    // The page still serves, and its memory stayed small.
+    assert_eq!(page.get(&page.path, &host).0, 200);
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", page.child.id())).unwrap_or_default();
+    let rss_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(u64::MAX);
+    assert!(rss_kb < 64 << 10, "peak memory {rss_kb} kB");
     drop(page);
 }
 

@@ -209,3 +209,109 @@ fn the_harness_runs_the_binaries_of_the_profile_under_test() {
         assert!(e2e::bin(tool).starts_with(e2e::bin_dir()), "{tool}");
     }
 }
+
+/// Run `tool` in a fresh folder with its stdout on `stdout` (and `HOME` and the XDG folders
+/// inside that folder); its exit code and stderr.
+fn run_into(tool: &str, args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let dir = e2e::TestDir::new();
+    dir.write(".data/ollama-chat/log.jsonl", LOG_LINE);
+    dir.write(
+        ".config/ollama-chat/templates/t.json",
+        "{\"system\": \"be brief\"}\n",
+    );
+    let out = dir
+        .command(tool)
+        .args(args)
+        .env("XDG_DATA_HOME", dir.path().join(".data"))
+        .env("XDG_CONFIG_HOME", dir.path().join(".config"))
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const LOG_LINE: &str = "{\"cid\":\"c1\",\"time\":\"2026-01-01T00:00:00Z\",\"url\":\"u\",\"model\":\"m\",\"prompt\":\"p\",\"answer\":\"a\"}\n";
+
+fn dev_full() -> std::process::Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .map(std::process::Stdio::from)
+        .unwrap_or_else(|e| panic!("/dev/full: {e}"))
+}
+
+/// A pipe whose reader is already gone: every write fails with EPIPE.
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().unwrap_or_else(|e| panic!("pipe: {e}"));
+    drop(reader);
+    std::process::Stdio::from(writer)
+}
+
+#[test]
+fn a_full_disk_is_one_line_and_exit_2_and_a_closed_pipe_is_success() {
+    let mut cases: Vec<(&str, Vec<&str>)> = Vec::new();
+    for tool in TOOLS {
+        for kind in ["man", "complete-bash", "complete-zsh", "complete-fish"] {
+            cases.push((tool, vec!["--generate", kind]));
+        }
+    }
+    cases.push(("ollama-chat", vec!["--templates"]));
+    cases.push(("ollama-chat", vec!["--logs"]));
+    cases.push(("ollama-chat", vec!["--logs", "--json"]));
+    for (tool, args) in &cases {
+        let (code, stderr) = run_into(tool, args, dev_full());
+        assert_eq!(
+            (code, stderr.as_str()),
+            (
+                Some(2),
+                format!("{tool}: cannot write to standard output: No space left on device\n")
+                    .as_str()
+            ),
+            "{tool} {args:?} > /dev/full"
+        );
+        let (code, stderr) = run_into(tool, args, closed_pipe());
+        assert_eq!(
+            (code, stderr.as_str()),
+            (Some(0), ""),
+            "{tool} {args:?} | (closed)"
+        );
+    }
+    let (code, stderr) = run_into("envset", &["--web", "TOKEN", "--timeout", "5"], dev_full());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "envset: cannot write to standard output: No space left on device\n"
+    );
+}
+
+#[test]
+fn waits_too_long_for_a_clock_are_argument_errors_not_panics() {
+    for (tool, args) in [
+        ("envset", &["--web", "--timeout", "1e30", "A"][..]),
+        (
+            "envset",
+            &["--web", "--timeout", "18446744073709551615", "A"],
+        ),
+        ("envset", &["--lock-timeout", "18446744073709551616", "A=1"]),
+        ("envset", &["--lock-timeout", "1e30", "A=1"]),
+        ("envset", &["--lock-timeout", "NaN", "A=1"]),
+        (
+            "ollama-chat",
+            &["--timeout", "18446744073709551615", "-m", "x", "hi"],
+        ),
+        ("ollama-chat", &["--timeout", "1e30", "-m", "x", "hi"]),
+    ] {
+        let (code, stderr) = run_into(tool, args, std::process::Stdio::null());
+        assert_eq!(code, Some(2), "{tool} {args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("{tool}: error: invalid value"))
+                && stderr.contains("seconds"),
+            "{tool} {args:?}: {stderr}"
+        );
+    }
+}

@@ -460,7 +460,7 @@ fn a_binary_non_image_a_missing_file_and_an_oversized_one_are_refused_before_sen
     for (file, said) in [
         ("blob.bin", "ollama-chat: blob.bin: a binary file that is not an image (PNG, JPEG, WebP, GIF): not sent\n"),
         ("nope.txt", "ollama-chat: nope.txt: No such file or directory\n"),
-        ("big.txt", "ollama-chat: big.txt: larger than 20 MiB (the cap for one attachment)\n"),
+        ("big.txt", "ollama-chat: big.txt: larger than 20 MiB (the cap)\n"),
     ] {
         let out = run_command(
             dir.command("ollama-chat").args(["--url", &server.url(), "-m", "m", "-a", file, "hi"]),

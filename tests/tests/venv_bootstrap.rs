@@ -1142,3 +1142,96 @@ fn at_a_terminal_a_cold_build_keeps_one_live_status_line() {
     );
     assert!(installed(&dir).iter().any(|p| p == "tinypkg"));
 }
+
+#[test]
+fn inputs_that_cannot_be_installed_are_exit_2_before_anything_is_built() {
+    let venv_made = |dir: &TestDir| dir.path().join(".nix-venv").exists();
+    // An unknown group: exit 2 before the venv is built, and --check says 2 as well.
+    let dir = pyproject_project(false);
+    for args in [
+        &["-q", "--group", "nope"][..],
+        &["--check", "--group", "nope"],
+    ] {
+        let out = vb(&dir, args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("no group 'nope'"), "{}", out.stderr);
+        assert!(!venv_made(&dir), "{args:?}");
+    }
+    // A uv.lock that is not TOML, or not UTF-8; a pyproject.toml that is not UTF-8.
+    let pyproject = dir.read("pyproject.toml");
+    let mut bad_utf8 = pyproject.clone();
+    bad_utf8.extend_from_slice(b"# caf\xe9\n");
+    for (file, bytes, why) in [
+        (
+            "uv.lock",
+            b"version = 1\n[[package]\nname = \"a\"\n".to_vec(),
+            "uv.lock: not valid",
+        ),
+        (
+            "uv.lock",
+            b"version = 1\n# \xff\xfe\n".to_vec(),
+            "uv.lock: not valid UTF-8",
+        ),
+        (
+            "pyproject.toml",
+            bad_utf8,
+            "pyproject.toml: not valid UTF-8",
+        ),
+    ] {
+        dir.write("pyproject.toml", &pyproject);
+        let _ = fs::remove_file(dir.path().join("uv.lock"));
+        dir.write(file, bytes);
+        let out = vb(&dir, &["-q"]);
+        assert_eq!(out.code, Some(2), "{why}: {}", out.stderr);
+        assert!(out.stderr.contains(why), "{why}: {}", out.stderr);
+        assert!(!venv_made(&dir), "{why}");
+    }
+    let _ = fs::remove_file(dir.path().join("uv.lock"));
+    // A NUL in requires-python is never echoed raw.
+    let text = String::from_utf8_lossy(&pyproject).replace(">=3.8", ">=3.8\\u0000evil");
+    dir.write("pyproject.toml", text);
+    let out = vb(&dir, &["-q"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains('\0') && out.stderr.contains("evil"),
+        "{:?}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_huge_pin_and_a_diamond_of_groups_cost_little() {
+    let dir = project();
+    // 2^40 paths through 41 groups.
+    let mut text = String::from(
+        "[project]\nname = \"d\"\nversion = \"0\"\n[dependency-groups]\ng0 = [\"a\"]\n",
+    );
+    for n in 1..=40 {
+        let m = n - 1;
+        text.push_str(&format!(
+            "g{n} = [{{include-group = \"g{m}\"}}, {{include-group = \"g{m}\"}}, \"b{n}\"]\n"
+        ));
+    }
+    dir.write("pyproject.toml", text);
+    let (out, peak) =
+        e2e::run_measured(vb_command(&dir, PYTHON).args(["--check", "--group", "g40"]));
+    assert_eq!(
+        out.code,
+        Some(1),
+        "not up to date, and no error: {}",
+        out.stderr
+    );
+    assert!(peak < 40 << 20, "peak memory {} MB", peak >> 20);
+    let pin =
+        fs::File::create(dir.path().join(".python-version")).unwrap_or_else(|e| panic!("{e}"));
+    pin.set_len(300 << 20).unwrap_or_else(|e| panic!("{e}"));
+    let (out, peak) = e2e::run_measured(vb_command(&dir, PYTHON).arg("-q"));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(".python-version: larger than 64 KiB (the cap)"),
+        "{}",
+        out.stderr
+    );
+    assert!(peak < 40 << 20, "peak memory {} MB", peak >> 20);
+}

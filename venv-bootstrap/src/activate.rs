@@ -6,7 +6,6 @@ use crate::exit_codes;
 use envtools_cli::shell::quoted as shell_quoted;
 use envtools_cli::Failure;
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -95,12 +94,8 @@ pub fn render(format: EnvFormat, a: &Activation, clean_pythonpath: bool) -> Stri
 /// `--print-env`: the activation on stdout, for `eval`.
 pub fn print(format: EnvFormat, a: &Activation, clean_pythonpath: bool) -> Result<(), Failure> {
     let text = render(format, a, clean_pythonpath);
-    match std::io::stdout().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(exit_codes::ERROR, "cannot write to stdout").with_source(e))
-        }
-        _ => Ok(()),
-    }
+    envtools_cli::out::print(text.as_bytes())?;
+    Ok(())
 }
 
 /// Become `command` inside the venv. Returns only on failure (126, 127).

@@ -31,6 +31,11 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
     let setup = setup::Setup::from_cli(cli)?;
     let spec = setup.spec(cli);
     if cli.check {
+        // Inputs that could never be installed are an error, not "not up to date".
+        let state = health::assess(spec.venv, spec.python, spec.inputs, spec.force);
+        if !matches!(state, health::State::UpToDate) {
+            source::validate(spec.source, spec.files, spec.selection)?;
+        }
         return Ok(health::report(&spec, &cli.venv, cli.quiet));
     }
     if let venv::Ensured::InstallFailed(f) = venv::ensure(&spec)? {

@@ -95,8 +95,9 @@ impl Pyproject {
                 .ok_or_else(|| format!("no extra '{extra}' in [project.optional-dependencies]"))?;
             list.iter().for_each(|r| add(r));
         }
+        let mut expanded = BTreeMap::new();
         for group in groups {
-            for r in self.group(group, &mut Vec::new())? {
+            for r in self.group(group, &mut Vec::new(), &mut expanded)? {
                 add(&r);
             }
         }
@@ -107,8 +108,19 @@ impl Pyproject {
         })
     }
 
-    /// The requirements of `[dependency-groups].name`, its included groups first-in-place.
-    fn group(&self, name: &str, seen: &mut Vec<String>) -> Result<Vec<String>, String> {
+    /// The requirements of `[dependency-groups].name`, its included groups first-in-place,
+    /// without duplicates. Each group is expanded once (`expanded` keeps the results), so
+    /// groups that include each other in diamonds cost time and memory in proportion to the
+    /// file, not to the number of paths through it.
+    fn group(
+        &self,
+        name: &str,
+        seen: &mut Vec<String>,
+        expanded: &mut BTreeMap<String, Vec<String>>,
+    ) -> Result<Vec<String>, String> {
+        if let Some(done) = expanded.get(name) {
+            return Ok(done.clone());
+        }
         if seen.iter().any(|s| s == name) {
             return Err(format!("dependency group '{name}' includes itself"));
         }
@@ -119,14 +131,23 @@ impl Pyproject {
             .as_ref()
             .and_then(|g| g.get(name))
             .ok_or_else(|| format!("no group '{name}' in [dependency-groups]"))?;
-        let mut out = Vec::new();
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |r: String| {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        };
         for item in items {
             match item {
-                GroupItem::Requirement(r) => out.push(r.clone()),
-                GroupItem::Include { include } => out.extend(self.group(include, seen)?),
+                GroupItem::Requirement(r) => add(r.clone()),
+                GroupItem::Include { include } => self
+                    .group(include, seen, expanded)?
+                    .into_iter()
+                    .for_each(&mut add),
             }
         }
         seen.pop();
+        expanded.insert(name.to_string(), out.clone());
         Ok(out)
     }
 }
@@ -194,6 +215,32 @@ build-backend = "backend"
             .unwrap_err()
             .contains("no extra 'nope'"));
         assert!(parse("[project\n").is_err());
+    }
+
+    #[test]
+    fn diamonds_of_includes_are_expanded_once_each() {
+        // g0 = [a]; gN = [include gN-1, include gN-1, bN]: 2^40 paths, 41 groups.
+        let mut text = String::from("[dependency-groups]\ng0 = [\"a\"]\n");
+        for n in 1..=40 {
+            let m = n - 1;
+            text.push_str(&format!(
+                "g{n} = [{{include-group = \"g{m}\"}}, {{include-group = \"g{m}\"}}, \"b{n}\"]\n"
+            ));
+        }
+        let w = parse(&text)
+            .unwrap()
+            .wanted(&["g40".into()], &[], true)
+            .unwrap();
+        assert_eq!(w.requirements.len(), 41);
+        assert_eq!(w.requirements[0], "a");
+        assert_eq!(w.requirements[40], "b40");
+        let cycle =
+            "[dependency-groups]\na = [{include-group = \"b\"}]\nb = [{include-group = \"a\"}]\n";
+        let err = parse(cycle)
+            .unwrap()
+            .wanted(&["a".into()], &[], true)
+            .unwrap_err();
+        assert!(err.contains("includes itself"), "{err}");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub fn read_inputs(
     Ok(files)
 }
 
-/// The text of the input file of `kind`.
+/// The text of the input file of `kind` (see [`validate`] for the files that are not UTF-8).
 fn text<'f>(
     files: &'f [InputFile],
     kind: &str,
@@ -117,6 +117,28 @@ fn text<'f>(
         .iter()
         .find(|f| f.kind == kind)
         .map(|f| (f, String::from_utf8_lossy(&f.bytes)))
+}
+
+/// Before anything is built: the inputs say something installable. `pyproject.toml`,
+/// `uv.lock` and `.python-version` are UTF-8 and parse, and the chosen groups and extras
+/// exist. Each fault is exit 2 naming the file, never an installer's failure (4) or a quiet
+/// "no dependencies" (0).
+pub fn validate(
+    source: &Source,
+    files: &[InputFile],
+    selection: &Selection,
+) -> Result<(), Failure> {
+    for file in files {
+        let structured = matches!(file.kind, "pyproject" | "uv.lock" | "python-version");
+        if structured && std::str::from_utf8(&file.bytes).is_err() {
+            return Err(bad(file, "not valid UTF-8".into()));
+        }
+    }
+    wanted(files, selection)?;
+    if let (Source::UvLock { .. }, Some((file, text))) = (source, text(files, "uv.lock")) {
+        pyproject::locked_names(&text).map_err(|why| bad(file, why))?;
+    }
+    Ok(())
 }
 
 fn bad(file: &InputFile, why: String) -> Failure {
@@ -138,6 +160,8 @@ pub fn check_pin(files: &[InputFile], python: &Path, version: &str) -> Result<()
     if let Some((file, text)) = text(files, "pyproject") {
         let parsed = pyproject::parse(&text).map_err(|why| bad(file, why))?;
         if let Some(spec) = parsed.requires_python() {
+            // Shown as one plain line: the file's text may hold anything.
+            let spec = &envtools_cli::text::one_line(spec, 200);
             let ok = crate::pin::satisfies(spec, version).map_err(|why| bad(file, why))?;
             if !ok {
                 return Err(mismatch(format!(
@@ -151,7 +175,7 @@ pub fn check_pin(files: &[InputFile], python: &Path, version: &str) -> Result<()
         match crate::pin::matches_pin(&text, version) {
             Some(true) => {}
             Some(false) => {
-                let pin = text.lines().next().unwrap_or_default().trim().to_string();
+                let pin = envtools_cli::text::one_line(&text, 200);
                 return Err(mismatch(format!("'{pin}' ({})", file.path.display())));
             }
             None => envtools_cli::warn::warn(

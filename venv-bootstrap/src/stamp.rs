@@ -170,10 +170,11 @@ fn add_file(
     if !first_visit(seen, path) {
         return Ok(());
     }
-    let bytes = read_regular(path).map_err(|why| match from {
-        Some((f, n)) => format!("{} (named in {}:{n}): {why}", path.display(), f.display()),
-        None => format!("{}: {why}", path.display()),
-    })?;
+    let bytes =
+        read_regular(path, envtools_cli::input::SETTINGS_CAP).map_err(|why| match from {
+            Some((f, n)) => format!("{} (named in {}:{n}): {why}", path.display(), f.display()),
+            None => format!("{}: {why}", path.display()),
+        })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let nested_files: Vec<(usize, &'static str, PathBuf)> = String::from_utf8_lossy(&bytes)
         .lines()
@@ -194,12 +195,16 @@ fn add_file(
 /// A requirements or constraints file's bytes. Only a readable regular file will do: a
 /// folder, FIFO or device is refused without being read (nothing blocks), and so is a missing
 /// file (the caller decides whether a missing default file means "no requirements").
-fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     let real = envtools_store::resolve(path).map_err(|e| e.to_string())?;
-    match envtools_store::read(&real) {
+    match envtools_store::read_capped(&real, cap) {
         Ok(Some(bytes)) => Ok(bytes),
         Ok(None) => Err("No such file or directory".into()),
         Err(envtools_store::Error::NotRegular(_)) => Err("not a regular file".into()),
+        Err(envtools_store::Error::TooLarge { cap, .. }) => Err(format!(
+            "larger than {} (the cap)",
+            envtools_cli::size::binary(cap)
+        )),
         Err(envtools_store::Error::Io { source, .. }) => {
             Err(envtools_cli::failure::describe(&source))
         }
@@ -210,7 +215,12 @@ fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
 /// One input file of `kind` (`pyproject`, `uv.lock`, `python-version`), read as requirement
 /// files are (a regular file only).
 pub fn read_input(kind: &'static str, path: &Path) -> Result<InputFile, String> {
-    let bytes = read_regular(path).map_err(|why| format!("{}: {why}", path.display()))?;
+    // A pin is one short line; the others may be large lock files, but not without end.
+    let cap = match kind {
+        "python-version" => 64 << 10,
+        _ => envtools_cli::input::SETTINGS_CAP,
+    };
+    let bytes = read_regular(path, cap).map_err(|why| format!("{}: {why}", path.display()))?;
     Ok(InputFile {
         kind,
         path: path.to_path_buf(),

@@ -60,6 +60,7 @@ pub fn ensure(spec: &Spec) -> Result<Ensured, Failure> {
     if let State::NotAVenv(why) = state {
         return Err(err(exit_codes::ERROR, why));
     }
+    source::validate(spec.source, spec.files, spec.selection)?;
     // The Python pin, before anything is built (this runs Python, so only when there is one).
     if spec
         .files

@@ -5,7 +5,6 @@ mod man;
 
 use crate::page::Page;
 use clap::ValueEnum;
-use std::io::{self, Write};
 use std::process::ExitCode;
 
 /// What `--generate` prints.
@@ -21,28 +20,28 @@ pub enum Generate {
     CompleteFish,
 }
 
-/// Print `kind` for the command `cmd` (made with `page`) on stdout.
+/// Print `kind` for the command `cmd` (made with `page`) on stdout. It is made whole in
+/// memory first (clap_complete panics on a failed write), then written the one way
+/// ([`crate::out`]): a closed pipe is success, a full disk is exit 2.
 pub fn print(kind: Generate, mut cmd: clap::Command, page: &Page) -> ExitCode {
     let name = cmd.get_name().to_string();
-    let mut out = io::stdout().lock();
-    let result = match kind {
-        Generate::Man => man::render(&cmd, page, &mut out),
+    let mut text = Vec::new();
+    match kind {
+        Generate::Man => {
+            // Writing into a Vec cannot fail.
+            let _ = man::render(&cmd, page, &mut text);
+        }
         shell => {
             let shell = match shell {
                 Generate::CompleteZsh => clap_complete::Shell::Zsh,
                 Generate::CompleteFish => clap_complete::Shell::Fish,
                 _ => clap_complete::Shell::Bash,
             };
-            clap_complete::generate(shell, &mut cmd, name.clone(), &mut out);
-            Ok(())
+            clap_complete::generate(shell, &mut cmd, name.clone(), &mut text);
         }
-    };
-    match result.and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{name}: cannot write: {}", crate::failure::describe(&e));
-            ExitCode::from(2)
-        }
+    }
+    match crate::out::print(&text) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(f) => f.report(&name),
     }
 }

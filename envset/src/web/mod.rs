@@ -6,10 +6,13 @@
 //! our own, and a body under 1 MiB; it is written all at once through the same locked, atomic,
 //! verified write as the terminal form, or not at all. After a successful save the server
 //! stops (the token is spent) and envset exits 0. No value ever reaches a page, stdout or
-//! stderr. See `request.rs` for the checks and `page.rs` for the pages.
+//! stderr. See `server.rs` for the bounds on what anyone who connects can cost us,
+//! `request.rs` for the checks, `page.rs` for the pages and `open.rs` for `--open`.
 
+mod open;
 mod page;
 mod request;
+mod server;
 
 use crate::cli::Cli;
 use crate::exit_codes;
@@ -17,13 +20,14 @@ use crate::plan::{Ask, Plan};
 use crate::prompt::{self, Answer};
 use crate::update;
 use envtools_cli::interrupt::CtrlC;
-use envtools_cli::{Failure, IntoFailure};
-use std::io::Read;
+use envtools_cli::out::Flow;
+use envtools_cli::{Context, Failure, IntoFailure};
+use server::{Bad, Conn, Head};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tiny_http::{Header, Request, Response, Server};
 
 /// Everything a request handler needs, shared by the handler threads.
 struct Shared {
@@ -37,7 +41,7 @@ struct Shared {
     unportable: bool,
     rules: update::Rules,
     /// Set once the answers are saved: the token is spent. Held during a save, so two submits
-    /// cannot both write.
+    /// cannot both write, and the main thread cannot end the process halfway through one.
     spent: Mutex<bool>,
     /// Tells the main thread the answers are saved.
     saved: Mutex<Option<Sender<()>>>,
@@ -56,13 +60,8 @@ pub fn run(
         eprintln!("envset: nothing to ask: {name} has every key");
         return Ok(());
     }
-    let server = Server::http(("127.0.0.1", cli.port.unwrap_or(0))).map_err(|e| {
-        Failure::new(
-            exit_codes::ERROR,
-            format!("cannot listen on 127.0.0.1: {e}"),
-        )
-    })?;
-    let port = server.server_addr().to_ip().map_or(0, |a| a.port());
+    let (listener, port) = server::listen(cli.port.unwrap_or(0))
+        .context(exit_codes::ERROR, || "cannot listen on 127.0.0.1")?;
     let (tx, rx) = mpsc::channel();
     let shared = Arc::new(Shared {
         token: request::random_token().failure(exit_codes::ERROR)?,
@@ -80,18 +79,21 @@ pub fn run(
     // Ctrl-C is ours from before the URL is out: whoever has it may stop the wait at once.
     let ctrl_c = CtrlC::catch();
     let url = format!("http://127.0.0.1:{port}/{}/", shared.token);
-    println!("{url}");
+    if envtools_cli::out::print(format!("{url}\n").as_bytes())? == Flow::Closed {
+        return Err(Failure::new(
+            exit_codes::ERROR,
+            "standard output is closed: nobody can see the page's URL",
+        ));
+    }
     let n = shared.asks.len();
     eprintln!(
         "envset: open the URL above in your browser to enter {n} key{} for {name} (waiting up to {} s; Ctrl-C cancels)",
         if n == 1 { "" } else { "s" },
         cli.timeout
     );
-    if cli.open {
-        open_browser(&url);
-    }
+    let _opened = cli.open.then(|| open::browser(&url));
     serve(
-        &server,
+        &listener,
         &shared,
         &rx,
         Duration::from_secs(cli.timeout),
@@ -99,114 +101,82 @@ pub fn run(
     )
 }
 
-/// The main loop: hand each request to a thread of its own (a slow client cannot hold up the
-/// real one), until the answers are saved, the time is up, or Ctrl-C.
+/// The main loop: hand each connection to a thread of its own (a slow client cannot hold up
+/// the real one; [`server::Pool`] bounds how many), until the answers are saved, the time is
+/// up, or Ctrl-C. A save under way is let finish first: it is whole or not there.
 fn serve(
-    server: &Server,
+    listener: &TcpListener,
     shared: &Arc<Shared>,
     saved: &mpsc::Receiver<()>,
     timeout: Duration,
     ctrl_c: &CtrlC,
 ) -> Result<(), Failure> {
     let deadline = Instant::now() + timeout;
+    let pool = Arc::new(server::Pool::default());
     loop {
+        let stop = if ctrl_c.take() {
+            Some(Failure::new(
+                exit_codes::INTERRUPTED,
+                "interrupted; nothing written",
+            ))
+        } else if Instant::now() >= deadline {
+            let why = format!("no answer within {} s; nothing written", timeout.as_secs());
+            Some(Failure::new(exit_codes::REFUSED, why))
+        } else {
+            None
+        };
+        if let Some(failure) = stop {
+            // Waits for a save under way; once it is done, its outcome stands.
+            let spent = *shared.spent.lock().unwrap_or_else(|p| p.into_inner());
+            if !spent {
+                return Err(failure);
+            }
+            // Saved: let the page that says so reach the browser.
+            let _ = saved.recv_timeout(Duration::from_secs(5));
+            return Ok(());
+        }
         if saved.try_recv().is_ok() {
             return Ok(());
         }
-        if ctrl_c.take() {
-            return Err(Failure::new(
-                exit_codes::INTERRUPTED,
-                "interrupted; nothing written",
-            ));
-        }
-        if Instant::now() >= deadline {
-            return Err(Failure::new(
-                exit_codes::REFUSED,
-                format!("no answer within {} s; nothing written", timeout.as_secs()),
-            ));
-        }
-        match server.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(req)) => {
-                let shared = Arc::clone(shared);
-                std::thread::spawn(move || handle(&shared, req));
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let _ = stream.set_nonblocking(false);
+                if let Some((conn, id)) = pool.admit(stream) {
+                    let (shared, pool) = (Arc::clone(shared), Arc::clone(&pool));
+                    std::thread::spawn(move || {
+                        handle(&shared, conn);
+                        pool.release(id);
+                    });
+                }
             }
-            Ok(None) => {}
-            Err(e) => {
-                return Err(
-                    Failure::new(exit_codes::ERROR, "the page's server failed").with_source(e)
-                )
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(20));
             }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // Out of descriptors or the like: this connection is lost, the page goes on.
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
     }
 }
 
-/// Start the user's browser on `url`, detached; a failure only says so.
-fn open_browser(url: &str) {
-    let program = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| {
-            if cfg!(target_os = "macos") {
-                "open".into()
-            } else {
-                "xdg-open".into()
-            }
-        });
-    let started = std::process::Command::new(&program)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if started.is_err() {
-        envtools_cli::warn::warn(
-            "envset",
-            format_args!("cannot start {program}; open the URL by hand"),
-        );
+/// One connection: its request read within the bounds of [`server`], 404 unless it is the
+/// token's path, 403 unless Host (and Origin) are ours; a GET gets the form, a POST is a
+/// submit.
+fn handle(shared: &Shared, mut conn: Conn) {
+    let head = match server::read_head(&mut conn) {
+        Ok(head) => head,
+        Err(Bad::Gone) => return,
+        Err(Bad::Status(status)) => {
+            let html = page::message("Bad request", "The request could not be read.");
+            return server::respond(&mut conn, status, &html, false);
+        }
+    };
+    let head_only = head.method == "HEAD";
+    if let Err((status, html)) = admit(shared, &head) {
+        return server::respond(&mut conn, status, &html, head_only);
     }
-}
-
-/// The security headers of every response.
-fn headers() -> Vec<Header> {
-    [
-        ("Cache-Control", "no-store"),
-        ("Referrer-Policy", "no-referrer"),
-        (
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-        ("X-Frame-Options", "DENY"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Content-Type", "text/html; charset=utf-8"),
-    ]
-    .iter()
-    .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
-    .collect()
-}
-
-fn respond(req: Request, status: u16, html: String) {
-    let mut resp = Response::from_string(html).with_status_code(status);
-    for h in headers() {
-        resp.add_header(h);
-    }
-    let _ = req.respond(resp);
-}
-
-fn header<'r>(req: &'r Request, name: &'static str) -> Option<&'r str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
-}
-
-/// One request: 404 unless it is the token's path, 403 unless Host (and Origin) are ours; a
-/// GET gets the form, a POST is a submit.
-fn handle(shared: &Shared, mut req: Request) {
-    if let Err((status, html)) = admit(shared, &req) {
-        return respond(req, status, html);
-    }
-    match req.method() {
-        tiny_http::Method::Get | tiny_http::Method::Head => {
+    match head.method.as_str() {
+        "GET" | "HEAD" => {
             let html = page::form(
                 &shared.name,
                 &shared.asks,
@@ -214,37 +184,36 @@ fn handle(shared: &Shared, mut req: Request) {
                 shared.visible,
                 &[],
             );
-            respond(req, 200, html)
+            server::respond(&mut conn, 200, &html, head_only)
         }
-        tiny_http::Method::Post => {
-            let (status, html) = submit(shared, &mut req);
-            respond(req, status, html);
+        "POST" => {
+            let (status, html) = submit(shared, &mut conn, &head);
+            server::respond(&mut conn, status, &html, false);
             if status == 200 {
-                if let Some(tx) = shared
+                let tx = shared
                     .saved
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .take()
-                {
+                    .take();
+                if let Some(tx) = tx {
                     let _ = tx.send(());
                 }
             }
         }
-        _ => respond(
-            req,
-            405,
-            page::message("Method not allowed", "Use the form."),
-        ),
+        _ => {
+            let html = page::message("Method not allowed", "Use the form.");
+            server::respond(&mut conn, 405, &html, false)
+        }
     }
 }
 
 /// Whether a request may be served at all: our Host, the exact token path, a token not spent.
-fn admit(shared: &Shared, req: &Request) -> Result<(), Refusal> {
-    if !request::host_is_ours(header(req, "Host"), shared.port) {
+fn admit(shared: &Shared, head: &Head) -> Result<(), Refusal> {
+    if !request::host_is_ours(head.header("Host"), shared.port) {
         let why = "This page answers only at 127.0.0.1 or localhost.";
         return Err((403, page::message("Forbidden", why)));
     }
-    let path = req.url().split('?').next().unwrap_or("");
+    let path = head.target.split('?').next().unwrap_or("");
     if !request::same_secret(path, &format!("/{}/", shared.token)) {
         return Err((404, page::message("Not found", "There is nothing here.")));
     }
@@ -257,8 +226,8 @@ fn admit(shared: &Shared, req: &Request) -> Result<(), Refusal> {
 
 /// A submit: checked, then every answer settled and encoded, then all written at once. The
 /// status and the page to show.
-fn submit(shared: &Shared, req: &mut Request) -> (u16, String) {
-    let fields = match read_form(shared, req) {
+fn submit(shared: &Shared, conn: &mut Conn, head: &Head) -> (u16, String) {
+    let fields = match read_form(shared, conn, head) {
         Ok(fields) => fields,
         Err(refusal) => return refusal,
     };
@@ -308,36 +277,29 @@ type Refusal = (u16, String);
 
 /// A submitted form's fields, once its Origin, size and anti-CSRF value passed; else the
 /// refusal.
-fn read_form(shared: &Shared, req: &mut Request) -> Result<Vec<request::Field>, Refusal> {
+fn read_form(
+    shared: &Shared,
+    conn: &mut Conn,
+    head: &Head,
+) -> Result<Vec<request::Field>, Refusal> {
     let forbidden = |why: &str| (403, page::message("Forbidden", why));
-    let too_large = || {
-        (
-            413,
-            page::message("Too large", "The form is larger than 1 MiB."),
-        )
-    };
-    if !request::origin_is_ours(header(req, "Origin"), shared.port) {
+    if !request::origin_is_ours(head.header("Origin"), shared.port) {
         return Err(forbidden("This form must be sent from its own page."));
     }
-    let declared = header(req, "Content-Length").and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > request::MAX_BODY) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    if req
-        .as_reader()
-        .take(request::MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-        .is_err()
-    {
-        return Err((
+    let body = server::read_body(conn, head, request::MAX_BODY).map_err(|bad| match bad {
+        Bad::Status(413) => (
+            413,
+            page::message("Too large", "The form is larger than 1 MiB."),
+        ),
+        Bad::Status(status) => (
+            status,
+            page::message("Bad request", "The form could not be read."),
+        ),
+        Bad::Gone => (
             400,
             page::message("Bad request", "The form could not be read."),
-        ));
-    }
-    if body.len() > request::MAX_BODY {
-        return Err(too_large());
-    }
+        ),
+    })?;
     let fields = request::form_fields(&body);
     let csrf = fields
         .iter()
