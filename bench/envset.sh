@@ -50,3 +50,25 @@ WEB_PID=$!
 for _ in $(seq 50); do [ -s web.url ] && break; sleep 0.1; done
 compare "envset --web, one page load (GET of the form)" "curl -s -o /dev/null $(cat web.url)"
 kill "$WEB_PID" 2>/dev/null || true; wait "$WEB_PID" 2>/dev/null || true
+# The same page under a flood: 600 idle connections held open while the page is loaded 20
+# times; the load time, and envset's peak memory (bounded: at most 32 connections are served).
+"$BIN/envset" -f web.env --web --from-example web.example --timeout 120 > web.url 2>/dev/null &
+WEB_PID=$!
+for _ in $(seq 50); do [ -s web.url ] && break; sleep 0.1; done
+"$PYTHON" - "$(cat web.url)" "$WEB_PID" <<'PY'
+import socket, statistics, sys, time, urllib.request
+url, pid = sys.argv[1], sys.argv[2]
+port = int(url.split(":")[2].split("/")[0])
+idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(600)]
+times = []
+for _ in range(20):
+    start = time.perf_counter()
+    urllib.request.urlopen(url, timeout=30).read()
+    times.append((time.perf_counter() - start) * 1000)
+peak = next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM")).split()[1]
+print("  envset --web, page load with 600 idle connections open (tiny_http died at 511)")
+print(f"    median {statistics.median(times):.2f} ms   max {max(times):.2f} ms   envset peak RSS {int(peak) // 1024} MB")
+for s in idle:
+    s.close()
+PY
+kill "$WEB_PID" 2>/dev/null || true; wait "$WEB_PID" 2>/dev/null || true

@@ -10,6 +10,7 @@
 //! - [`generate`]: `--generate man|complete-bash|complete-zsh|complete-fish`.
 //! - [`out`]: data on stdout; a closed pipe stops quietly, any other failure is exit 2.
 //! - [`input`]: files a user names, regular files only and under a cap.
+//! - [`status`]: the one live status line at a terminal.
 //! - [`size`]: sizes as people read them; [`text`]: text from elsewhere, safe to print.
 //! - [`exec`]: become another program; a failure maps to 126 or 127 as in a shell.
 //! - [`interrupt`]: a Ctrl-C guard that puts back the previous handler when dropped.
@@ -27,8 +28,9 @@ pub mod page;
 pub mod path;
 pub mod shell;
 pub mod size;
+pub mod status;
 pub mod text;
 pub mod warn;
 
 pub use failure::{Context, Failure, IntoFailure};
-pub use page::Page;
+pub use page::{Page, Status};

@@ -11,9 +11,29 @@ pub struct Page {
     pub notes: &'static [(&'static str, &'static str)],
     /// Examples: a command line and what it does.
     pub examples: &'static [(&'static str, &'static str)],
-    /// Exit statuses: the code (or codes) and what it means.
-    pub exit_status: &'static [(&'static str, &'static str)],
+    /// Exit statuses and what each means: the tool's `exit_codes::TABLE`, which the README's
+    /// table must match (a test compares them).
+    pub exit_status: &'static [(Status, &'static str)],
 }
+
+/// An exit status in a tool's table: a code, or `other` (a COMMAND's own status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Code(u8),
+    Other,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(c) => write!(f, "{c}"),
+            Status::Other => f.write_str("other"),
+        }
+    }
+}
+
+/// Width of `--help`'s lines of prose that we wrap ourselves (the exit statuses).
+const WIDTH: usize = 80;
 
 /// The help layout every tool uses: what the tool does, usage, the options in groups, then
 /// the page's notes, examples and exit statuses.
@@ -76,9 +96,69 @@ impl Page {
             }
         }
         out.push_str("\nExit status:\n");
+        let column = 2 + self
+            .exit_status
+            .iter()
+            .map(|(code, _)| code.to_string().len() + 2)
+            .max()
+            .unwrap_or(0);
         for (code, what) in self.exit_status {
-            out.push_str(&format!("  {code:<5}{what}\n"));
+            let mut first = format!("  {code}");
+            first.push_str(&" ".repeat(column - first.len()));
+            for (i, line) in wrap(what, WIDTH - column).iter().enumerate() {
+                let lead = if i == 0 {
+                    first.clone()
+                } else {
+                    " ".repeat(column)
+                };
+                out.push_str(&format!("{lead}{line}\n"));
+            }
         }
         out.trim().to_string()
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().map_or(0, |l| l.chars().count());
+        if line > 0 && line + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        if let Some(last) = lines.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_statuses_line_up_and_wrap_under_their_text() {
+        let page = Page {
+            usage: &["t"],
+            notes: &[],
+            examples: &[],
+            exit_status: &[
+                (Status::Code(0), "fine"),
+                (
+                    Status::Other,
+                    "in exec mode, COMMAND's own exit status, which is a long text that wraps",
+                ),
+            ],
+        };
+        let help = page.after_help();
+        let table = help.split("Exit status:\n").nth(1).unwrap();
+        assert_eq!(
+            table,
+            "  0      fine\n  other  in exec mode, COMMAND's own exit status, which is a long text that\n         wraps"
+        );
     }
 }

@@ -56,16 +56,66 @@ pub fn apply(text: &str, changes: &[Change]) -> String {
 /// appending would change what existing lines mean. This is what envset runs: one scan of
 /// the text finds the entries and the last line, which answers the append question.
 pub fn apply_checked(text: &str, changes: &[Change]) -> Result<String, String> {
+    edit_located(text, changes).map(|(new, _)| new)
+}
+
+/// [`apply_checked`], and the keys removed that `text` did not set.
+fn edit_located(text: &str, changes: &[Change]) -> Result<(String, Vec<String>), String> {
     let body = read::without_bom(text);
     let scan = locate(body, |key| changes.iter().any(|c| c.key() == key));
-    let appends = changes.iter().any(|c| match c {
-        Change::Set { key, .. } => !scan.entries.iter().any(|e| e.key == key),
-        Change::Unset { .. } => false,
-    });
+    let located = |key: &str| scan.entries.iter().any(|e| e.key == key);
+    let appends = changes
+        .iter()
+        .any(|c| matches!(c, Change::Set { key, .. } if !located(key)));
     if appends {
         append_problem(body, scan.last.as_ref())?;
     }
-    Ok(build(text, changes, &scan.entries))
+    let absent = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Unset { key } if !located(key)))
+        .map(|c| c.key().to_string())
+        .collect();
+    Ok((build(text, changes, &scan.entries), absent))
+}
+
+/// An edit made and verified: the new text, the lines the parser rejects (kept as they are),
+/// and the keys asked to be removed that the text did not set.
+#[derive(Debug)]
+pub struct Edited {
+    pub text: String,
+    /// Lines the reader rejects, in the old text (and, unchanged, in the new one).
+    pub problems: Vec<read::Problem>,
+    pub absent: Vec<String>,
+}
+
+/// Why an edit was not made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Appending would change what existing lines mean (`:LINE: why`).
+    Append(String),
+    /// The new text would not read back as intended (a bug; nothing to write).
+    Unverified(String),
+}
+
+/// The edit envset makes, in one call: one scan of `text` locates the changed keys (and
+/// answers the append question and which removed keys were absent), the new text is built,
+/// then verified against the old by the reader envget uses ([`verify`]).
+pub fn apply_verified(
+    text: &str,
+    changes: &[Change],
+    expect: &[Expect],
+) -> Result<Edited, Refused> {
+    let (new, absent) = edit_located(text, changes).map_err(Refused::Append)?;
+    let problems = if new == text {
+        read::parse_text_for(read::without_bom(text), |_| false).problems
+    } else {
+        verify(text, &new, expect).map_err(Refused::Unverified)?
+    };
+    Ok(Edited {
+        text: new,
+        problems,
+        absent,
+    })
 }
 
 /// The new text: `entries` (the located entries of the changed keys) rewritten or removed,

@@ -225,9 +225,6 @@ mod tests {
     }
 
     #[test]
-    fn shell_quoting() {}
-
-    #[test]
     fn keys() {
         assert!(is_portable_key("_A1"));
         assert!(!is_portable_key("1A"));

@@ -54,17 +54,7 @@ closing quote. A line whose value could grow by more than 1 MiB through expansio
             "in a Makefile",
         ),
     ],
-    exit_status: &[
-        ("0", "success"),
-        ("1", "a KEY is not set (the keys that are set were printed)"),
-        (
-            "2",
-            "a file is missing, unreadable or not UTF-8; a bad line with --strict; bad usage",
-        ),
-        ("126", "COMMAND could not be executed"),
-        ("127", "COMMAND was not found"),
-        ("other", "in exec mode, COMMAND's own exit status"),
-    ],
+    exit_status: crate::exit_codes::TABLE,
 };
 
 /// Read keys from .env files: print values, print the whole file in a format, or run a

@@ -52,22 +52,7 @@ untouched whenever the exit status is not 0.",
             "another file",
         ),
     ],
-    exit_status: &[
-        ("0", "done (or nothing to do)"),
-        (
-            "1",
-            "refused: bad key name, value no encoding can carry, no answer, answers differ",
-        ),
-        (
-            "2",
-            "bad usage, or the file cannot be read, locked or written",
-        ),
-        (
-            "70",
-            "internal error: the new content did not read back as intended; nothing written",
-        ),
-        ("130", "interrupted at a prompt"),
-    ],
+    exit_status: crate::exit_codes::TABLE,
 };
 
 /// Write keys into a .env file, losslessly, atomically and safely.

@@ -58,29 +58,25 @@ pub fn apply(
             "not valid UTF-8; nothing written",
         )
     })?;
-    let body = envfile::read::without_bom(old_text);
-    let absent = absent_keys(body, changes);
-    let new_text = edit::apply_checked(old_text, changes)
-        .map_err(|why| Failure::new(exit_codes::ERROR, format!("{name}:{why}; nothing written")))?;
-    if new_text == old_text {
-        warn_rejected(
-            name,
-            &envfile::read::parse_text_for(body, |_| false).problems,
-        );
+    let edited = edit::apply_verified(old_text, changes, expect).map_err(|refused| match refused {
+        edit::Refused::Append(why) => {
+            Failure::new(exit_codes::ERROR, format!("{name}:{why}; nothing written"))
+        }
+        edit::Refused::Unverified(why) => Failure::new(
+            exit_codes::INTERNAL,
+            format!("{name}: internal error, nothing written: the new content would not read back as intended ({why})"),
+        ),
+    })?;
+    warn_rejected(name, &edited.problems);
+    let absent = edited.absent;
+    if edited.text == old_text {
         return Ok(Outcome {
             created: false,
             absent,
         });
     }
-    let problems = edit::verify(old_text, &new_text, expect).map_err(|why| {
-        Failure::new(
-            exit_codes::INTERNAL,
-            format!("{name}: internal error, nothing written: the new content would not read back as intended ({why})"),
-        )
-    })?;
-    warn_rejected(name, &problems);
-    locked.replace(new_text.as_bytes()).map_err(refused)?;
-    warn_shell_style(name, &new_text);
+    locked.replace(edited.text.as_bytes()).map_err(refused)?;
+    warn_shell_style(name, &edited.text);
     Ok(Outcome { created, absent })
 }
 
@@ -110,24 +106,6 @@ fn refused(e: envtools_store::Error) -> Failure {
         _ => "",
     };
     Failure::new(exit_codes::ERROR, format!("{e}{hint}"))
-}
-
-/// The keys `changes` removes that `body` does not set.
-fn absent_keys(body: &str, changes: &[Change]) -> Vec<String> {
-    let unsets: Vec<&str> = changes
-        .iter()
-        .filter(|c| matches!(c, Change::Unset { .. }))
-        .map(Change::key)
-        .collect();
-    if unsets.is_empty() {
-        return Vec::new();
-    }
-    let parsed = envfile::read::parse_text_for(body, |k| unsets.contains(&k));
-    unsets
-        .iter()
-        .filter(|k| parsed.get(k).is_none())
-        .map(|k| k.to_string())
-        .collect()
 }
 
 /// Lines the parser rejects are kept as they are, and said so.

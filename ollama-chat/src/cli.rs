@@ -1,5 +1,25 @@
 //! The command line: every flag, with the doc comments that become `--help`.
 
+/// The REPL's commands, written once for `/help` and for `--help`'s REPL section (each line
+/// indented by two spaces, so both show it as it is).
+macro_rules! repl_commands {
+    () => {
+        "  /help            this help
+  /clear           forget the conversation (the system message stays)
+  /system TEXT     set the system message
+  /model NAME      talk to another model
+  /save FILE       write the conversation to FILE (JSON)
+  /load FILE       read a conversation from FILE
+  /attach FILE     add a text file or an image to the next message
+  /template NAME   use a saved template (system, model, options)
+  /save-template NAME  save the session's system, model and options
+  \"\"\"              start or end a message of several lines
+  quit, exit, bye, /bye or Ctrl-D   leave
+  Ctrl-C stops the answer being written."
+    };
+}
+pub(crate) use repl_commands;
+
 use clap::{Parser, ValueEnum};
 use envtools_cli::generate::Generate;
 use envtools_cli::Page;
@@ -25,10 +45,13 @@ Authorization: Bearer $OLLAMA_API_KEY when that is set.",
         ),
         (
             "REPL",
-            "No PROMPT at a terminal, or -i: answers go to stdout, the >>> prompt and
-everything else to the terminal. Commands: /help, /clear, /system TEXT,
-/model NAME, /save FILE, /load FILE, /attach FILE; a message between two \"\"\" lines spans lines;
-quit, exit, bye, /bye or Ctrl-D leave. Ctrl-C stops the answer being written.",
+            concat!(
+                "No PROMPT at a terminal, or -i: answers go to stdout, the >>> prompt and
+everything else to the terminal (/help there shows this list).
+
+",
+                repl_commands!()
+            ),
         ),
     ],
     examples: &[
@@ -58,22 +81,7 @@ quit, exit, bye, /bye or Ctrl-D leave. Ctrl-C stops the answer being written.",
         ),
         ("ollama-chat --list", "the installed models"),
     ],
-    exit_status: &[
-        ("0", "the answer arrived whole"),
-        ("1", "the server answered with an error"),
-        (
-            "2",
-            "bad usage or input (flags, -o, --history, --format, no model, nothing to send)",
-        ),
-        ("3", "the server cannot be reached"),
-        ("4", "no first byte within --timeout, or the stream stalled"),
-        (
-            "5",
-            "the reply broke the protocol or was cut off (partial answer kept on stdout)",
-        ),
-        ("6", "the model is not installed (ollama pull MODEL)"),
-        ("130", "interrupted (Ctrl-C)"),
-    ],
+    exit_status: crate::exit_codes::TABLE,
 };
 
 /// Chat with a local Ollama (or any OpenAI-compatible) server: the PROMPT words (and standard
@@ -81,6 +89,18 @@ quit, exit, bye, /bye or Ctrl-D leave. Ctrl-C stops the answer being written.",
 /// no PROMPT at a terminal, a REPL.
 #[derive(Parser, Debug)]
 #[command(name = "ollama-chat", version)]
+// The modes that do their job instead of a chat: one at a time, and none with what only a
+// chat uses (a contradiction is exit 2 naming both, never one silently ignored).
+#[command(group(clap::ArgGroup::new("mode").args(["list", "templates", "logs", "save"])))]
+#[command(group(
+    clap::ArgGroup::new("chatting")
+        .args([
+            "prompt", "interactive", "attach", "pull", "fit_context", "continue_", "cid",
+            "history", "format", "keep_alive", "think", "no_stream", "stats", "no_redact",
+        ])
+        .multiple(true)
+        .conflicts_with("mode")
+))]
 pub struct Cli {
     /// The message (words are joined by spaces)
     #[arg(value_name = "PROMPT")]

@@ -54,11 +54,7 @@ impl fmt::Display for Error {
                 waited.as_secs()
             ),
             Error::Io { what, path, source } => {
-                let text = source.to_string();
-                let text = match text.rfind(" (os error ") {
-                    Some(i) => &text[..i],
-                    None => &text,
-                };
+                let text = envtools_cli::failure::describe(source);
                 write!(f, "{}: cannot {what}: {text}", path.display())
             }
         }

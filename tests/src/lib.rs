@@ -138,6 +138,9 @@ fn scratch_root() -> Option<&'static Path> {
 /// A fresh temporary working directory, removed at the end of the test.
 pub struct TestDir {
     dir: tempfile::TempDir,
+    /// `TMPDIR` for what runs here, beside the directory (so listing it shows only what the
+    /// tools made), removed with it.
+    tmp: tempfile::TempDir,
 }
 
 impl Default for TestDir {
@@ -153,13 +156,14 @@ impl TestDir {
     pub fn new() -> Self {
         let mut builder = tempfile::Builder::new();
         builder.prefix("e2e-");
-        let dir = match scratch_root() {
+        let make = |builder: &tempfile::Builder| match scratch_root() {
             Some(root) => builder.tempdir_in(root),
             None => builder.tempdir(),
         };
-        TestDir {
-            dir: dir.unwrap_or_else(|e| panic!("tempdir: {e}")),
-        }
+        let dir = make(&builder).unwrap_or_else(|e| panic!("tempdir: {e}"));
+        builder.prefix("e2e-tmp-");
+        let tmp = make(&builder).unwrap_or_else(|e| panic!("tempdir: {e}"));
+        TestDir { dir, tmp }
     }
 
     /// Its path.
@@ -182,10 +186,18 @@ impl TestDir {
         fs::read(self.path().join(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
     }
 
+    /// The temp folder of this directory (`TMPDIR` for what the tests run).
+    pub fn tmp(&self) -> PathBuf {
+        self.tmp.path().to_path_buf()
+    }
+
     /// A command for one of our binaries, run in this directory with a predictable environment.
     pub fn command(&self, name: &str) -> Command {
         let mut cmd = Command::new(bin(name));
         cmd.current_dir(self.path());
+        // Temp files of the tools and what they run (uv's locks, pip's builds) go here, and
+        // go with this directory.
+        cmd.env("TMPDIR", self.tmp());
         // Variables a developer's shell may have that would change what the tools do.
         for var in [
             "OLLAMA_HOST",
@@ -308,4 +320,57 @@ pub fn sh(dir: &Path, script: &str, env: &[(&str, &OsStr)]) -> Output {
         cmd.env(k, v);
     }
     run_command(&mut cmd, None)
+}
+
+/// A port on 127.0.0.1 that refuses connections for as long as this lives: bound by us (so
+/// nobody else can listen there) but not listening. Tests that need "no server" use it
+/// rather than Ollama's 11434, where a developer's own Ollama may well be running.
+pub struct ClosedPort {
+    fd: libc::c_int,
+    pub port: u16,
+}
+
+impl ClosedPort {
+    pub fn new() -> ClosedPort {
+        // SAFETY: plain socket calls on a descriptor we own; the address struct is zeroed and
+        // then filled as the kernel expects for AF_INET.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let bound = libc::bind(fd, std::ptr::addr_of!(addr).cast(), len);
+            assert_eq!(bound, 0, "bind: {}", std::io::Error::last_os_error());
+            let mut got: libc::sockaddr_in = std::mem::zeroed();
+            let mut got_len = len;
+            let named = libc::getsockname(fd, std::ptr::addr_of_mut!(got).cast(), &mut got_len);
+            assert_eq!(named, 0, "getsockname: {}", std::io::Error::last_os_error());
+            ClosedPort {
+                fd,
+                port: u16::from_be(got.sin_port),
+            }
+        }
+    }
+
+    /// `127.0.0.1:PORT`, as OLLAMA_HOST takes it.
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Default for ClosedPort {
+    fn default() -> Self {
+        ClosedPort::new()
+    }
+}
+
+impl Drop for ClosedPort {
+    fn drop(&mut self) {
+        // SAFETY: our own descriptor, closed once.
+        unsafe {
+            libc::close(self.fd);
+        }
+    }
 }

@@ -315,3 +315,195 @@ fn waits_too_long_for_a_clock_are_argument_errors_not_panics() {
         );
     }
 }
+
+/// The rows of the README's exit table for `tool`: (code, meaning), backticks dropped.
+fn readme_exit_table(readme: &str, tool: &str) -> Vec<(String, String)> {
+    let mut lines = readme
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("| exit | {tool}")))
+        .skip(2);
+    let mut rows = Vec::new();
+    for line in lines.by_ref() {
+        let Some(row) = line.strip_prefix("| ").and_then(|l| l.strip_suffix(" |")) else {
+            break;
+        };
+        let (code, what) = row.split_once(" | ").unwrap_or((row, ""));
+        rows.push((code.to_string(), what.replace('`', "")));
+    }
+    rows
+}
+
+/// The rows of `--help`'s exit statuses: (code, meaning), wrapped lines joined.
+fn help_exit_table(help: &str) -> Vec<(String, String)> {
+    let table = help.split("\nExit status:\n").nth(1).unwrap_or("");
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for line in table.lines() {
+        let text = line.trim();
+        match rows.last_mut() {
+            Some((_, what)) if line.starts_with("   ") => {
+                what.push(' ');
+                what.push_str(text);
+            }
+            _ => {
+                let (code, what) = text.split_once(' ').unwrap_or((text, ""));
+                rows.push((code.to_string(), what.trim().to_string()));
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn each_tools_exit_table_is_the_same_in_help_man_and_readme() {
+    let readme = std::fs::read_to_string(e2e::workspace_root().join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for tool in TOOLS {
+        let help = help_exit_table(&run(tool, &["--help"]).stdout);
+        assert!(help.len() >= 3, "{tool}: {help:?}");
+        assert_eq!(
+            readme_exit_table(&readme, tool),
+            help,
+            "{tool}: README vs --help"
+        );
+        let man = run(tool, &["--generate", "man"]).stdout;
+        let man_section = man.split(".SH \"EXIT STATUS\"").nth(1).unwrap_or("");
+        for (code, _) in &help {
+            assert!(
+                man_section.contains(&format!("\\fB{code}\\fR")),
+                "{tool}: the man page lists {code}"
+            );
+        }
+    }
+}
+
+/// Each file of a crate's `src` as a module path (`chat::repl`; `crate` for main.rs or
+/// lib.rs), with its text before its tests.
+fn modules(src: &std::path::Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(src).unwrap_or(&path).with_extension("");
+            let mut parts: Vec<String> = rel
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            if matches!(
+                parts.last().map(String::as_str),
+                Some("mod" | "main" | "lib")
+            ) {
+                parts.pop();
+            }
+            let name = if parts.is_empty() {
+                "crate".into()
+            } else {
+                parts.join("::")
+            };
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let text = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            out.push((name, text));
+        }
+    }
+    out
+}
+
+/// The modules `text` (of module `me`) uses: `crate::a::b`, `super::x`, and in a module
+/// with children, `child::...`; each resolved to the longest module path that exists.
+fn uses(me: &str, text: &str, all: &[String]) -> Vec<String> {
+    let resolve = |path: &str| -> Option<String> {
+        let parts: Vec<&str> = path.split("::").collect();
+        (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].join("::"))
+            .find(|p| all.contains(p))
+    };
+    let parent = me.rsplit_once("::").map_or("crate", |(p, _)| p).to_string();
+    let mut out = Vec::new();
+    for line in text.lines().map(|l| l.split("//").next().unwrap_or("")) {
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .filter(|w| w.contains("::"))
+            .collect();
+        for w in words {
+            let full = if let Some(rest) = w.strip_prefix("crate::") {
+                rest.to_string()
+            } else if let Some(rest) = w.strip_prefix("super::") {
+                if parent == "crate" {
+                    rest.to_string()
+                } else {
+                    format!("{parent}::{rest}")
+                }
+            } else if me == "crate" {
+                w.to_string()
+            } else {
+                format!("{me}::{w}")
+            };
+            let found = resolve(full.trim_end_matches(':')).or_else(|| {
+                (w.starts_with("super::") && parent != "crate").then(|| parent.clone())
+            });
+            if let Some(m) = found.filter(|m| m != me) {
+                out.push(m);
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn no_crate_has_an_import_circle_between_its_modules() {
+    let root = e2e::workspace_root();
+    for krate in [
+        "cli",
+        "envfile",
+        "store",
+        "envget",
+        "envset",
+        "ollama-chat",
+        "venv-bootstrap",
+    ] {
+        let mods = modules(&root.join(krate).join("src"));
+        let names: Vec<String> = mods.iter().map(|(n, _)| n.clone()).collect();
+        let edges: Vec<(String, Vec<String>)> = mods
+            .iter()
+            .map(|(n, t)| (n.clone(), uses(n, t, &names)))
+            .collect();
+        // A circle is a path from a module back to itself.
+        for (start, _) in &edges {
+            let mut seen = vec![start.clone()];
+            let mut todo: Vec<Vec<String>> = vec![vec![start.clone()]];
+            while let Some(path) = todo.pop() {
+                let last = path.last().cloned().unwrap_or_default();
+                let next = edges
+                    .iter()
+                    .find(|(n, _)| *n == last)
+                    .map(|(_, u)| u.clone());
+                for m in next.unwrap_or_default() {
+                    assert!(
+                        m != *start,
+                        "{krate}: import circle {} -> {m}",
+                        path.join(" -> ")
+                    );
+                    if !seen.contains(&m) {
+                        seen.push(m.clone());
+                        let mut longer = path.clone();
+                        longer.push(m);
+                        todo.push(longer);
+                    }
+                }
+            }
+        }
+    }
+}

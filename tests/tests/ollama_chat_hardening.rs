@@ -451,3 +451,134 @@ fn devices_and_fifos_named_as_files_are_refused_without_being_read() {
     );
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn modes_that_contradict_each_other_or_a_chat_are_exit_2_naming_them() {
+    let dir = TestDir::new();
+    for (args, names) in [
+        (
+            &["--templates", "--logs", "-m", "x", "a prompt"][..],
+            ["--templates", "--logs"],
+        ),
+        (&["--list", "--save", "t"], ["--list", "--save"]),
+        (&["--logs", "a prompt"], ["PROMPT", "--logs"]),
+        (&["--templates", "-i"], ["--interactive", "--templates"]),
+    ] {
+        let out = run_command(chat(&dir).args(args), None);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        for name in names {
+            assert!(
+                out.stderr.contains(name),
+                "{args:?} names {name}: {}",
+                out.stderr
+            );
+        }
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: nothing done: {}",
+            out.stdout
+        );
+    }
+}
+
+/// An OpenAI-route server with a context of five messages or 2,000 bytes: more, and it
+/// answers as llama-server does when the context is full.
+fn small_context_server() -> RawServer {
+    RawServer::start(|req: &Request| {
+        let body: serde_json::Value = serde_json::from_str(&req.body).unwrap_or_default();
+        let n = body["messages"].as_array().map_or(0, Vec::len);
+        if n > 5 || req.body.len() > 2000 {
+            let error = r#"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5000,"n_ctx":4096}}"#;
+            return vec![Part::from(
+                format!(
+                    "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{error}",
+                    error.len()
+                )
+                .as_str(),
+            )];
+        }
+        let answer = serde_json::json!({"choices": [{"message": {"role": "assistant", "content": format!("answer {n}")}, "finish_reason": "stop"}]});
+        let text = answer.to_string();
+        vec![Part::from(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+                text.len()
+            )
+            .as_str(),
+        )]
+    })
+}
+
+#[test]
+fn a_full_context_is_said_in_one_line_and_the_repl_drops_its_oldest_turns_to_go_on() {
+    let server = small_context_server();
+    let dir = TestDir::new();
+    let url = format!("http://127.0.0.1:{}/v1/chat/completions", server.port);
+    // The system message and two turns fit; each later turn needs the oldest turn left out.
+    let out = run_command(
+        chat(&dir).args([
+            "--url",
+            &url,
+            "-m",
+            "m",
+            "--no-stream",
+            "-s",
+            "be brief",
+            "-i",
+        ]),
+        Some(b"one\ntwo\nthree\nfour\n"),
+    );
+    out.assert_success();
+    assert_eq!(out.stdout, "answer 2\nanswer 4\nanswer 4\nanswer 4\n");
+    assert_eq!(
+        out.stderr
+            .matches("left out the oldest 1 turn of the conversation to fit the model's context")
+            .count(),
+        2,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "the conversation does not fit the model's context (5000 tokens sent, 4096 fit)"
+        ),
+        "{}",
+        out.stderr
+    );
+    // Single-shot: a history's oldest turns are left out of the request (the file keeps them).
+    let turns = r#"{"role":"user","content":"a"},{"role":"assistant","content":"b"}"#;
+    dir.write("long.json", format!("[{turns},{turns},{turns}]"));
+    let out = run_command(
+        chat(&dir).args([
+            "--url",
+            &url,
+            "-m",
+            "m",
+            "--no-stream",
+            "--history",
+            "long.json",
+            "d",
+        ]),
+        None,
+    );
+    out.assert_success();
+    assert!(
+        out.stderr.contains("left out the oldest 1 turn"),
+        "{}",
+        out.stderr
+    );
+    let kept = String::from_utf8_lossy(&dir.read("long.json"))
+        .matches("\"role\"")
+        .count();
+    assert_eq!(kept, 8, "the file keeps every turn, and the new one");
+    // Nothing to leave out: exit 1, one line with the numbers and the way out.
+    let out = run_command(
+        chat(&dir).args(["--url", &url, "-m", "m", "--no-stream"]),
+        Some("x".repeat(3000).as_bytes()),
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!("ollama-chat: the conversation does not fit the model's context (5000 tokens sent, 4096 fit) at {url}: /clear in the REPL, send less, or give the model a larger context (-o num_ctx=N on Ollama, --ctx-size on llama-server)\n")
+    );
+}

@@ -603,15 +603,20 @@ fn the_readme_quickstart_runs_the_example_project_and_says_how_to_start_ollama()
     ] {
         cmd.env_remove(var);
     }
+    // No Ollama, whatever listens on 11434 here; and the scratch folder the command makes
+    // (mktemp -d) goes inside the test's own folder, removed with it.
+    let no_ollama = e2e::ClosedPort::new();
+    let scratch = TestDir::new();
+    cmd.env("OLLAMA_HOST", no_ollama.host())
+        .env("TMPDIR", scratch.path());
     let out = run_command(&mut cmd, None);
     // Every step ran; the last (make ask) found no Ollama and said how to start one.
     out.assert_code(2);
-    assert!(
-        out.stderr
-            .contains("connection refused (is the server running? try: ollama serve)"),
-        "{}",
-        out.stderr
+    let refused = format!(
+        "cannot connect to http://{}: connection refused (is the server running? try: ollama serve)",
+        no_ollama.host()
     );
+    assert!(out.stderr.contains(&refused), "{}", out.stderr);
     let json = out.stdout.find('{').map_or("", |i| &out.stdout[i..]);
     let json = &json[..json.rfind('}').map_or(0, |i| i + 1)];
     let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));

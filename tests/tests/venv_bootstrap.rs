@@ -1038,6 +1038,7 @@ fn lock_with_uv(dir: &TestDir) {
                 PYTHON,
             ])
             .current_dir(dir.path())
+            .env("TMPDIR", dir.tmp())
             .env("UV_PYTHON_DOWNLOADS", "never")
             .env("UV_CACHE_DIR", dir.path().join("uv-cache")),
         None,

@@ -49,24 +49,7 @@ pulled in; packages you pip-install by hand stay, with what they need.",
             "exit 0 if up to date, 1 if not; changes nothing",
         ),
     ],
-    exit_status: &[
-        ("0", "ready (in exec mode: COMMAND's own exit status)"),
-        ("1", "--check: not up to date"),
-        (
-            "2",
-            "bad usage; unreadable requirements file; venv path is a file or not a venv",
-        ),
-        (
-            "3",
-            "no usable Python, python -m venv failed, or the Python pin does not match",
-        ),
-        (
-            "4",
-            "the installer failed (COMMAND not run, unless --on-error warn)",
-        ),
-        ("126", "COMMAND could not be executed"),
-        ("127", "COMMAND was not found"),
-    ],
+    exit_status: crate::exit_codes::TABLE,
 };
 
 /// Make sure a Python virtual environment exists and matches its requirements, then run a

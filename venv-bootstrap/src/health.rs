@@ -107,8 +107,7 @@ fn interpreter_problem(venv: &Path, stamp: &Stamp, python: &Python) -> Option<St
 }
 
 /// `--check`: exit 0 when the venv is up to date, 1 (and why, unless `quiet`) when not.
-pub fn report(spec: &crate::venv::Spec, shown: &Path, quiet: bool) -> u8 {
-    let state = assess(spec.venv, spec.python, spec.inputs, spec.force);
+pub fn report(state: &State, shown: &Path, quiet: bool) -> u8 {
     if let State::UpToDate = state {
         return crate::exit_codes::SUCCESS;
     }
@@ -116,7 +115,7 @@ pub fn report(spec: &crate::venv::Spec, shown: &Path, quiet: bool) -> u8 {
         eprintln!(
             "venv-bootstrap: {} is not up to date: {}",
             shown.display(),
-            describe(&state)
+            describe(state)
         );
     }
     crate::exit_codes::NOT_UP_TO_DATE

@@ -337,6 +337,26 @@ pub fn install(
     run_installer(cmd, venv, inst, "install")
 }
 
+/// `--group`, `--extra`, `--no-project`.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub groups: Vec<String>,
+    pub extras: Vec<String>,
+    pub no_project: bool,
+}
+
+impl Selection {
+    /// As stamp options.
+    pub fn stamp_options(&self) -> Vec<String> {
+        let mut o: Vec<String> = self.groups.iter().map(|g| format!("group={g}")).collect();
+        o.extend(self.extras.iter().map(|e| format!("extra={e}")));
+        if self.no_project {
+            o.push("no-project".into());
+        }
+        o
+    }
+}
+
 /// Install a `uv.lock` exactly as locked into the venv: `uv sync --frozen`, with the project
 /// environment set to the venv. `--inexact`: packages the lock does not name (pip, hand
 /// installs) stay; dropped ones are removed the way every input kind's are.
@@ -344,7 +364,7 @@ pub fn sync_lock(
     venv: &Path,
     inst: &Installer,
     project: &Path,
-    sel: &crate::source::Selection,
+    sel: &Selection,
 ) -> Result<(), Failure> {
     let Some(uv) = &inst.uv else {
         return Err(Failure::new(

@@ -36,7 +36,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         if !matches!(state, health::State::UpToDate) {
             source::validate(spec.source, spec.files, spec.selection)?;
         }
-        return Ok(health::report(&spec, &cli.venv, cli.quiet));
+        return Ok(health::report(&state, &cli.venv, cli.quiet));
     }
     if let venv::Ensured::InstallFailed(f) = venv::ensure(&spec)? {
         match cli.on_error {

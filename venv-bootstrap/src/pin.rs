@@ -11,60 +11,20 @@ fn numbers(text: &str) -> Option<Vec<u64>> {
         .filter(|v| !v.is_empty())
 }
 
-fn cmp(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
-    let n = a.len().max(b.len());
-    let at = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
-    (0..n)
-        .map(|i| at(a, i).cmp(&at(b, i)))
-        .find(|o| o.is_ne())
-        .unwrap_or(std::cmp::Ordering::Equal)
-}
-
-/// Whether `version` satisfies one PEP 440 clause (`>=3.9`, `==3.11.*`, `~=3.10`, ...).
-fn clause(spec: &str, version: &[u64]) -> Result<bool, String> {
-    let spec = spec.trim();
-    let ops = ["===", "~=", "==", "!=", "<=", ">=", "<", ">"];
-    let op = ops
-        .iter()
-        .find(|o| spec.starts_with(**o))
-        .ok_or_else(|| format!("'{spec}' has no comparison"))?;
-    let rest = spec[op.len()..].trim();
-    let (rest, wildcard) = match rest.strip_suffix(".*") {
-        Some(r) => (r, true),
-        None => (rest, false),
-    };
-    let want = numbers(rest).ok_or_else(|| format!("cannot read the version in '{spec}'"))?;
-    let prefix = |v: &[u64]| v.len() >= want.len() && v[..want.len()] == want[..];
-    use std::cmp::Ordering::*;
-    Ok(match (*op, wildcard) {
-        ("==", true) => prefix(version),
-        ("!=", true) => !prefix(version),
-        ("==" | "===", false) => cmp(version, &want) == Equal,
-        ("!=", false) => cmp(version, &want) != Equal,
-        (">=", _) => cmp(version, &want) != Less,
-        ("<=", _) => cmp(version, &want) != Greater,
-        (">", _) => cmp(version, &want) == Greater,
-        ("<", _) => cmp(version, &want) == Less,
-        ("~=", _) if want.len() >= 2 => {
-            cmp(version, &want) != Less && prefix_of(version, &want[..want.len() - 1])
-        }
-        _ => return Err(format!("cannot read '{spec}'")),
-    })
+/// Whether `version` (the interpreter's, `3.11.2` or `3.13.0rc1`) satisfies a PEP 440
+/// specifier (`>=3.9,<4`, `~=3.10`, `==3.11.*`, `>=3.13.0rc1`, `===3.11.7`), as the spec
+/// says: pep440_rs (astral's parser, the one uv uses), not a subset of our own.
+pub fn satisfies(specifier: &str, version: &str) -> Result<bool, String> {
+    use std::str::FromStr;
+    let v = pep440_rs::Version::from_str(version.trim())
+        .map_err(|_| format!("cannot read Python's version '{version}'"))?;
+    let spec = pep440_rs::VersionSpecifiers::from_str(specifier)
+        .map_err(|e| format!("cannot read '{specifier}' ({e})"))?;
+    Ok(spec.contains(&v))
 }
 
 fn prefix_of(v: &[u64], p: &[u64]) -> bool {
     v.len() >= p.len() && v[..p.len()] == p[..]
-}
-
-/// Whether `version` satisfies a whole specifier (clauses joined by commas).
-pub fn satisfies(specifier: &str, version: &str) -> Result<bool, String> {
-    let v = numbers(version).ok_or_else(|| format!("cannot read Python's version '{version}'"))?;
-    for part in specifier.split(',').filter(|p| !p.trim().is_empty()) {
-        if !clause(part, &v)? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 /// Whether `version` is what a `.python-version` file asks for: its first line, `3.11` (any
@@ -101,6 +61,13 @@ mod tests {
             ("~=3.11.3", "3.11.2", false),
             ("==3.11", "3.11.0", true),
             (">3.11", "3.11.2", true),
+            // Pre-releases and arbitrary equality, as PEP 440 says.
+            (">=3.13.0rc1", "3.13.0rc1", true),
+            (">=3.13.0rc1", "3.13.0", true),
+            (">=3.13", "3.13.0rc1", false),
+            (">=3.13.0rc2", "3.13.0rc1", false),
+            ("===3.11.2", "3.11.2", true),
+            ("===3.11", "3.11.2", false),
         ] {
             assert_eq!(satisfies(spec, v), Ok(ok), "{spec} {v}");
         }

@@ -3,7 +3,6 @@
 //! without a terminal, nothing but the one plain line per step the caller prints. The
 //! installer's own output is held back (shown with -v, or its last lines when it fails).
 
-use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -62,7 +61,8 @@ impl Live {
     /// and neither `-q` nor `-v` was given; otherwise do nothing.
     pub fn start(step: &str, counter: &Arc<Counter>, quiet: bool, verbose: bool) -> Live {
         let stop = Arc::new(AtomicBool::new(false));
-        if quiet || verbose || !std::io::stderr().is_terminal() {
+        let line = envtools_cli::status::StatusLine::new(!quiet && !verbose);
+        if !line.is_live() {
             return Live { stop, ticker: None };
         }
         let (step, counter, flag) = (step.to_string(), Arc::clone(counter), Arc::clone(&stop));
@@ -70,14 +70,11 @@ impl Live {
         let ticker = std::thread::spawn(move || {
             while !flag.load(Ordering::Relaxed) {
                 let secs = started.elapsed().as_secs_f64();
-                let _ = write!(
-                    std::io::stderr(),
-                    "\r\x1b[2Kvenv-bootstrap: {step}: {}, {secs:.1} s",
-                    counter.describe()
-                );
+                let what = counter.describe();
+                line.show(&format!("venv-bootstrap: {step}: {what}, {secs:.1} s"));
                 std::thread::sleep(Duration::from_millis(100));
             }
-            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            line.clear();
         });
         Live {
             stop,

@@ -66,7 +66,8 @@ pub fn version(python: &Path) -> Result<String, String> {
     let out = Command::new(python)
         .args([
             "-c",
-            "import sys; print('.'.join(map(str, sys.version_info[:3])))",
+            // `3.13.0rc1` for a pre-release (sys.version_info[:3] would drop the rc).
+            "import platform; print(platform.python_version())",
         ])
         .env_remove("PYTHONHOME")
         .env_remove("PYTHONPATH")

@@ -4,8 +4,9 @@
 use crate::cli::{Cli, InstallerChoice};
 use crate::exit_codes;
 use crate::install::Installer;
+use crate::install::Selection;
 use crate::python::{self, Python};
-use crate::source::{self, Selection, Source};
+use crate::source::{self, Source};
 use crate::stamp;
 use crate::venv::Spec;
 use envtools_cli::Failure;

@@ -5,7 +5,7 @@
 //! `--check` and removal rules.
 
 use crate::exit_codes;
-use crate::install::{self, Installer};
+use crate::install::{self, Installer, Selection};
 use crate::pyproject;
 use crate::stamp::{self, InputFile};
 use envtools_cli::Failure;
@@ -40,26 +40,6 @@ impl Source {
             Source::Pyproject(p) => Some(name(p)),
             Source::UvLock { lock, .. } => Some(name(lock)),
         }
-    }
-}
-
-/// `--group`, `--extra`, `--no-project`.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    pub groups: Vec<String>,
-    pub extras: Vec<String>,
-    pub no_project: bool,
-}
-
-impl Selection {
-    /// As stamp options.
-    pub fn stamp_options(&self) -> Vec<String> {
-        let mut o: Vec<String> = self.groups.iter().map(|g| format!("group={g}")).collect();
-        o.extend(self.extras.iter().map(|e| format!("extra={e}")));
-        if self.no_project {
-            o.push("no-project".into());
-        }
-        o
     }
 }
 

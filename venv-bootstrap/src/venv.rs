@@ -5,10 +5,11 @@
 
 use crate::exit_codes;
 use crate::health::{self, State};
+use crate::install::Selection;
 use crate::install::{self, Installer};
 use crate::owned::{self, Ledger, Verdict};
 use crate::python::{self, Python};
-use crate::source::{self, Selection, Source};
+use crate::source::{self, Source};
 use crate::stamp::{self, PythonPart, Stamp};
 use crate::trash;
 use envtools_cli::{Failure, IntoFailure};
@@ -204,10 +205,14 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
         write_ledger(lock, &ledger)?;
     }
     if let Some(what) = spec.source.describe() {
-        say(
-            spec,
-            &format!("installing {what} with {}", spec.installer.name()),
-        );
+        // A uv.lock is only ever installed by uv (without it, the error says so instead).
+        let with = match spec.source {
+            Source::UvLock { .. } => spec.installer.uv.as_ref().map(|_| "uv"),
+            _ => Some(spec.installer.name()),
+        };
+        if let Some(with) = with {
+            say(spec, &format!("installing {what} with {with}"));
+        }
     }
     if let Err(f) = source::install(
         spec.source,

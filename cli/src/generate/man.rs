@@ -52,7 +52,7 @@ fn sections(page: &Page) -> Roff {
     roff.control("SH", ["EXIT STATUS"]);
     for (code, what) in page.exit_status {
         roff.control("TP", [] as [&str; 0]);
-        roff.text([bold(*code)]);
+        roff.text([bold(code.to_string())]);
         roff.text([roman(*what)]);
     }
     roff.control("SH", ["EXAMPLES"]);

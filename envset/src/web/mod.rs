@@ -113,6 +113,8 @@ fn serve(
 ) -> Result<(), Failure> {
     let deadline = Instant::now() + timeout;
     let pool = Arc::new(server::Pool::default());
+    let incoming = server::accept_in_background(listener)
+        .context(exit_codes::ERROR, || "cannot start the page's server")?;
     loop {
         let stop = if ctrl_c.take() {
             Some(Failure::new(
@@ -138,23 +140,15 @@ fn serve(
         if saved.try_recv().is_ok() {
             return Ok(());
         }
-        match listener.accept() {
-            Ok((stream, _)) => {
-                let _ = stream.set_nonblocking(false);
-                if let Some((conn, id)) = pool.admit(stream) {
-                    let (shared, pool) = (Arc::clone(shared), Arc::clone(&pool));
-                    std::thread::spawn(move || {
-                        handle(&shared, conn);
-                        pool.release(id);
-                    });
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            // Out of descriptors or the like: this connection is lost, the page goes on.
-            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        let Ok(stream) = incoming.recv_timeout(Duration::from_millis(50)) else {
+            continue;
+        };
+        if let Some((conn, id)) = pool.admit(stream) {
+            let (shared, pool) = (Arc::clone(shared), Arc::clone(&pool));
+            std::thread::spawn(move || {
+                handle(&shared, conn);
+                pool.release(id);
+            });
         }
     }
 }

@@ -15,7 +15,7 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Connections served at once.
@@ -114,9 +114,29 @@ impl Pool {
 /// Listen on 127.0.0.1 at `port` (0: any free port); the listener and its port.
 pub fn listen(port: u16) -> io::Result<(TcpListener, u16)> {
     let listener = TcpListener::bind(("127.0.0.1", port))?;
-    listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
     Ok((listener, port))
+}
+
+/// Accept connections on a thread of its own, handing each over at once (the main loop waits
+/// on the channel with a timeout, so it also sees Ctrl-C and the deadline). Out of
+/// descriptors, it pauses a little and goes on.
+pub fn accept_in_background(listener: &TcpListener) -> io::Result<mpsc::Receiver<TcpStream>> {
+    let listener = listener.try_clone()?;
+    // Bounded: a flood waits in the kernel's backlog, not in our descriptors.
+    let (tx, rx) = mpsc::sync_channel(MAX_CONNECTIONS);
+    std::thread::spawn(move || loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                if tx.send(stream).is_err() {
+                    return;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    });
+    Ok(rx)
 }
 
 /// Read the request head of `conn`, within [`HEAD_TIME`] of its start and [`MAX_HEAD`] bytes.

@@ -8,9 +8,8 @@
 //! `--no-log` or `OLLAMA_CHAT_NO_LOG=1` turn it off. Answers longer than [`MAX_ANSWER`] are
 //! logged cut (`answer_cut: true`), so logging keeps a huge answer's streaming memory bounded.
 
-use crate::api::Message;
 use crate::exit_codes;
-use crate::stream::Answer;
+use crate::server::protocol::Message;
 use envtools_cli::out::Flow;
 use envtools_cli::{Context, Failure, IntoFailure};
 use envtools_store::{Locked, Wait};
@@ -60,7 +59,7 @@ pub fn enabled(no_log: bool) -> bool {
 
 /// The log file.
 pub fn path() -> Result<PathBuf, Failure> {
-    crate::xdg::path(
+    crate::files::xdg::path(
         "XDG_DATA_HOME",
         ".local/share",
         "log.jsonl",
@@ -99,7 +98,7 @@ pub fn now() -> String {
 /// Append one exchange, under the lock of the store (one line, 0600, in a 0700 folder).
 pub fn append(exchange: &Exchange) -> Result<(), Failure> {
     let path = path()?;
-    crate::xdg::private_folder(&path)?;
+    crate::files::xdg::private_folder(&path)?;
     let line = serde_json::to_string(exchange).unwrap_or_default();
     Locked::file(&path, &Wait::default())
         .and_then(|l| l.private().append(line.as_bytes()))
@@ -363,42 +362,6 @@ impl Backward {
                 self.pending.clear();
                 self.skipping = true;
             }
-        }
-    }
-}
-
-/// Where a session's exchanges go: its conversation id, and whether logging is on.
-pub struct Session {
-    pub cid: String,
-    pub on: bool,
-}
-
-impl Session {
-    /// Log one whole exchange; a failure to log is a warning (the answer was already given).
-    pub fn record(&self, turn: &crate::stream::Turn, prompt: &str, answer: &Answer) {
-        if !self.on {
-            return;
-        }
-        let system = turn.messages.first().filter(|m| m.role == "system");
-        let stats = answer.stats.as_ref();
-        let exchange = Exchange {
-            cid: self.cid.clone(),
-            time: now(),
-            url: turn.config.endpoint.clone(),
-            model: turn.model.to_string(),
-            options: turn.options.clone(),
-            system: system.map(|m| m.content.clone()),
-            prompt: prompt.to_string(),
-            answer: answer.text.clone(),
-            answer_cut: answer.cut,
-            prompt_tokens: stats.and_then(|s| s.prompt_tokens),
-            answer_tokens: stats.and_then(|s| s.answer_tokens),
-        };
-        if let Err(f) = append(&exchange) {
-            envtools_cli::warn::warn(
-                "ollama-chat",
-                format_args!("the exchange was not logged: {f}"),
-            );
         }
     }
 }

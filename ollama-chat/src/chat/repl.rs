@@ -2,30 +2,17 @@
 //! stdout, the conversation kept across turns. At a terminal, lines are edited with rustyline
 //! (arrows, recall); with `-i` and piped input, lines are read from stdin, so it can be scripted.
 
-use crate::api::Message;
-use crate::attach::Attached;
-use crate::history;
-use crate::stream::{self, Stop, Turn};
-use crate::template::{self, Template};
+use super::attach::Attached;
+use super::conversation::Conversation;
+use super::stream::Stop;
+use crate::files::history;
+use crate::files::template::{self, Template};
+use crate::server::http::Client;
 use envtools_cli::Failure;
-use serde_json::{Map, Value};
 use std::io::{self, BufRead, IsTerminal};
 use std::path::Path;
 
-const HELP: &str = "\
-Commands:
-  /help            this help
-  /clear           forget the conversation (the system message stays)
-  /system TEXT     set the system message
-  /model NAME      talk to another model
-  /save FILE       write the conversation to FILE (JSON)
-  /load FILE       read a conversation from FILE
-  /attach FILE     add a text file or an image to the next message
-  /template NAME   use a saved template (system message, model, options)
-  /save-template NAME  save this session's system message, model and options
-  \"\"\"              start or end a message of several lines
-  quit, exit, bye, /bye or Ctrl-D   leave
-Ctrl-C stops the answer being written.";
+const HELP: &str = concat!("Commands:\n", crate::cli::repl_commands!());
 
 /// Where lines come from.
 enum Input {
@@ -81,99 +68,59 @@ enum Action {
     Nothing,
 }
 
-/// The REPL's state.
-pub struct Repl<'a> {
-    pub turn_template: Turn<'a>,
-    pub model: String,
-    pub messages: Vec<Message>,
-    /// `--history`: saved after every successful turn.
-    pub history_file: Option<&'a Path>,
-    /// Files for the next message (`-a`, `/attach`).
-    pub pending: Attached,
-    /// The model's options (`-o`, `-t`; `/template` replaces them).
-    pub options: Map<String, Value>,
-    /// The session's conversation id in the log.
-    pub log: crate::log::Session,
+/// The REPL: a conversation, and the files for its next message (`-a`, `/attach`).
+struct Repl<'a> {
+    conversation: Conversation<'a>,
+    pending: Attached,
+}
+
+/// Run the REPL on `conversation` until the user leaves. Failures of a turn are reported and
+/// the loop goes on; when any turn failed, the REPL ends with the last failure's exit status
+/// (so a script driving `-i` sees it).
+pub fn run(conversation: Conversation, pending: Attached, client: &Client) -> Result<(), Failure> {
+    let mut repl = Repl {
+        conversation,
+        pending,
+    };
+    let mut input = Input::open();
+    let mut failed: Vec<u8> = Vec::new();
+    let mut turns = 0;
+    loop {
+        let line = match input.read(">>> ") {
+            Read::Line(l) => l,
+            Read::Eof => break,
+            Read::Interrupted => {
+                eprintln!("Use Ctrl-D or /bye to leave.");
+                continue;
+            }
+        };
+        let text = match repl.command(&line, &mut input) {
+            Action::Send(t) => t,
+            Action::Leave => break,
+            Action::Nothing => continue,
+        };
+        turns += 1;
+        let attached = std::mem::take(&mut repl.pending);
+        match repl.conversation.turn(client, &text, attached) {
+            Ok(()) => {}
+            Err(Stop::Failed(f) | Stop::TooLong(f)) => {
+                eprintln!("ollama-chat: {f}");
+                failed.push(f.code);
+            }
+            Err(Stop::Cancelled) => eprintln!("(stopped)"),
+            Err(Stop::OutputClosed) => break,
+        }
+    }
+    match failed.last() {
+        None => Ok(()),
+        Some(&code) => Err(Failure::new(
+            code,
+            format!("{} of {turns} turns failed", failed.len()),
+        )),
+    }
 }
 
 impl Repl<'_> {
-    /// Run until the user leaves. Failures of a turn are reported and the loop goes on; when
-    /// any turn failed, the REPL ends with the last failure's exit status (so a script driving
-    /// `-i` sees it).
-    pub fn run(mut self, client: &crate::http::Client) -> Result<(), Failure> {
-        let mut input = Input::open();
-        let mut failed: Vec<u8> = Vec::new();
-        let mut turns = 0;
-        loop {
-            let line = match input.read(">>> ") {
-                Read::Line(l) => l,
-                Read::Eof => break,
-                Read::Interrupted => {
-                    eprintln!("Use Ctrl-D or /bye to leave.");
-                    continue;
-                }
-            };
-            let text = match self.command(&line, &mut input) {
-                Action::Send(t) => t,
-                Action::Leave => break,
-                Action::Nothing => continue,
-            };
-            turns += 1;
-            match self.turn(client, text) {
-                Ok(()) => {}
-                Err(Stop::Failed(f)) => {
-                    eprintln!("ollama-chat: {f}");
-                    failed.push(f.code);
-                }
-                Err(Stop::Cancelled) => eprintln!("(stopped)"),
-                Err(Stop::OutputClosed) => break,
-            }
-        }
-        match failed.last() {
-            None => Ok(()),
-            Some(&code) => Err(Failure::new(
-                code,
-                format!("{} of {turns} turns failed", failed.len()),
-            )),
-        }
-    }
-
-    /// Send `text`, stream the answer, keep both in the conversation (and `--history`). A
-    /// failed or cancelled turn leaves no dangling question in the conversation.
-    fn turn(&mut self, client: &crate::http::Client, text: String) -> Result<(), Stop> {
-        let attached = std::mem::take(&mut self.pending);
-        let text = self
-            .turn_template
-            .config
-            .redactor
-            .redact_and_say(&(text + &attached.text));
-        let mut message = Message::new("user", text);
-        message.images = attached.images;
-        self.messages.push(message);
-        let turn = Turn {
-            model: &self.model,
-            messages: &self.messages,
-            keep_text: usize::MAX,
-            options: &self.options,
-            ..self.turn_template.clone_settings()
-        };
-        let result = stream::run(client, &turn);
-        if let Ok(answer) = &result {
-            let prompt = self.messages.last().map_or("", |m| m.content.as_str());
-            self.log.record(&turn, prompt, answer);
-        }
-        let answer = result.inspect_err(|_| {
-            self.messages.pop();
-        })?;
-        self.messages.push(Message::new("assistant", answer.text));
-        if let Some(path) = self.history_file {
-            if let Err(f) = history::save(path, &self.messages) {
-                eprintln!("ollama-chat: {f}");
-            }
-        }
-        Ok(())
-    }
-
     fn command(&mut self, line: &str, input: &mut Input) -> Action {
         let trimmed = line.trim();
         let lower = trimmed.to_lowercase();
@@ -192,28 +139,33 @@ impl Repl<'_> {
         match cmd {
             "/help" | "/?" => eprintln!("{HELP}"),
             "/clear" => {
-                self.messages.retain(|m| m.role == "system");
+                self.conversation.messages.retain(|m| m.role == "system");
                 eprintln!("Cleared the conversation.");
             }
             "/system" if !arg.is_empty() => {
-                let system = self.turn_template.config.redactor.redact_and_say(arg);
-                history::set_system(&mut self.messages, &system);
+                let system = self.conversation.redactor.redact_and_say(arg);
+                history::set_system(&mut self.conversation.messages, &system);
                 eprintln!("Set the system message.");
             }
             "/model" if !arg.is_empty() => {
-                self.model = arg.to_string();
+                self.conversation.model = arg.to_string();
                 eprintln!("Now talking to {arg}.");
             }
-            "/save" if !arg.is_empty() => match history::save(Path::new(arg), &self.messages) {
-                Ok(()) => eprintln!("Saved {} messages to {arg}.", self.messages.len()),
-                Err(f) => eprintln!("ollama-chat: {f}"),
-            },
+            "/save" if !arg.is_empty() => {
+                match history::save(Path::new(arg), &self.conversation.messages) {
+                    Ok(()) => eprintln!(
+                        "Saved {} messages to {arg}.",
+                        self.conversation.messages.len()
+                    ),
+                    Err(f) => eprintln!("ollama-chat: {f}"),
+                }
+            }
             "/load" if !arg.is_empty() => match history::load(Path::new(arg), false) {
                 Ok(mut m) => {
                     eprintln!("Loaded {} messages from {arg}.", m.len());
-                    let redactor = &self.turn_template.config.redactor;
+                    let redactor = &self.conversation.redactor;
                     redactor.redact_messages_and_say(&mut m);
-                    self.messages = m;
+                    self.conversation.messages = m;
                 }
                 Err(f) => eprintln!("ollama-chat: {f}"),
             },
@@ -239,25 +191,32 @@ impl Repl<'_> {
             Ok(t) => t,
             Err(f) => return eprintln!("ollama-chat: {f}"),
         };
-        let redactor = &self.turn_template.config.redactor;
+        let redactor = &self.conversation.redactor;
         redactor.redact_json_and_say(&mut t.options);
         if let Some(system) = &t.system {
-            history::set_system(&mut self.messages, &redactor.redact_and_say(system));
+            history::set_system(
+                &mut self.conversation.messages,
+                &redactor.redact_and_say(system),
+            );
         }
         if let Some(model) = t.model {
-            self.model = model;
+            self.conversation.model = model;
         }
-        self.options = t.options;
-        eprintln!("Using template {name} (model {}).", self.model);
+        self.conversation.options = t.options;
+        eprintln!("Using template {name} (model {}).", self.conversation.model);
     }
 
     /// `/save-template NAME`: the session's system message, model and options.
     fn save_template(&self, name: &str) {
-        let system = self.messages.first().filter(|m| m.role == "system");
+        let system = self
+            .conversation
+            .messages
+            .first()
+            .filter(|m| m.role == "system");
         let t = Template {
             system: system.map(|m| m.content.clone()),
-            model: Some(self.model.clone()),
-            options: self.options.clone(),
+            model: Some(self.conversation.model.clone()),
+            options: self.conversation.options.clone(),
         };
         match template::save(name, &t) {
             Ok(path) => eprintln!("Saved template {name} to {}.", path.display()),
@@ -292,16 +251,6 @@ impl Repl<'_> {
                 Read::Eof => return Action::Leave,
                 Read::Interrupted => return Action::Nothing,
             }
-        }
-    }
-}
-
-impl<'a> Turn<'a> {
-    /// The settings of a turn, without its messages (filled in per turn).
-    pub fn clone_settings(&self) -> Turn<'a> {
-        Turn {
-            messages: &[],
-            ..*self
         }
     }
 }

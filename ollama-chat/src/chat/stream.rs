@@ -1,11 +1,12 @@
 //! One turn: send the conversation, write the answer as it arrives (flushed chunk by chunk,
 //! also into a pipe), and tell how it ended: whole, failed, cut off or cancelled.
 
-use crate::api::{self, Chunk, LineError, Message, Stats};
-use crate::config::{self, Api, Config};
-use crate::context;
+use crate::chat::context;
 use crate::exit_codes;
-use crate::http::{self, Client, Event, Transport};
+use crate::server::errors::{one_line, status_error, transport_error};
+use crate::server::http::{self, Client, Event};
+use crate::server::protocol::{self as api, Chunk, LineError, Message, Stats};
+use crate::server::{Api, Server};
 use envtools_cli::interrupt::CtrlC;
 use envtools_cli::Failure;
 use serde_json::{Map, Value};
@@ -13,7 +14,7 @@ use std::io::{self, IsTerminal, Write};
 
 /// How to ask and how to show the answer.
 pub struct Turn<'a> {
-    pub config: &'a Config,
+    pub server: &'a Server,
     pub model: &'a str,
     pub messages: &'a [Message],
     pub stream: bool,
@@ -32,6 +33,18 @@ pub struct Turn<'a> {
     pub pull: bool,
     /// The model's options (`-o`, a template's; `/template` changes them in the REPL).
     pub options: &'a Map<String, Value>,
+    /// What `/api/show` said in this run, per model.
+    pub shown: &'a context::Shown,
+}
+
+impl<'a> Turn<'a> {
+    /// The settings of a turn, without its messages (filled in per turn).
+    pub fn clone_settings(&self) -> Turn<'a> {
+        Turn {
+            messages: &[],
+            ..*self
+        }
+    }
 }
 
 /// Said after an error the server gave a request carrying images: many models and
@@ -50,6 +63,9 @@ pub struct Answer {
 /// A turn that did not end with a whole answer.
 pub enum Stop {
     Failed(Failure),
+    /// The server said the conversation no longer fits the model's context (the message says
+    /// so, with the numbers when the server gave them).
+    TooLong(Failure),
     /// Ctrl-C.
     Cancelled,
     /// Our stdout was closed (`| head`): not an error.
@@ -79,13 +95,10 @@ impl Output {
         let r = out.write_all(s.as_bytes()).and_then(|()| out.flush());
         self.wrote = true;
         self.ends_with_newline = s.ends_with('\n');
-        r.map_err(|e| match e.kind() {
-            io::ErrorKind::BrokenPipe => Stop::OutputClosed,
-            _ => Stop::Failed(Failure::new(
-                exit_codes::USAGE,
-                format!("cannot write to stdout: {e}"),
-            )),
-        })
+        match envtools_cli::out::settle(r)? {
+            envtools_cli::out::Flow::Open => Ok(()),
+            envtools_cli::out::Flow::Closed => Err(Stop::OutputClosed),
+        }
     }
 
     fn thinking(&self, s: &str) {
@@ -118,9 +131,9 @@ pub fn run(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
         Err(Stop::Failed(f))
             if turn.pull
                 && f.code == exit_codes::MODEL_NOT_FOUND
-                && turn.config.api == Api::Ollama =>
+                && turn.server.api == Api::Ollama =>
         {
-            crate::pull::pull(client, turn.config, turn.model)?;
+            crate::server::pull::pull(client, turn.server, turn.model)?;
             ask(client, turn)
         }
         other => other,
@@ -132,11 +145,12 @@ fn ask(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
     let ctrl_c = CtrlC::catch();
     let guard = context::before(
         client,
-        turn.config,
+        turn.server,
         turn.model,
         turn.messages,
         turn.options,
         turn.fit_context,
+        turn.shown,
     );
     let rx = send(client, turn, guard.as_ref().and_then(|g| g.raised));
     let mut reader = Reader::new(turn);
@@ -159,6 +173,7 @@ fn ask(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
                 reader.out.finish()?;
                 return Err(Stop::Failed(f));
             }
+            Err(End::TooLong(f)) => return Err(Stop::TooLong(f)),
             Err(End::Closed) => return Err(Stop::OutputClosed),
         }
     }
@@ -167,7 +182,7 @@ fn ask(client: &Client, turn: &Turn) -> Result<Answer, Stop> {
 /// Send the request of `turn` (with `num_ctx` when the context guard raised it); the reply
 /// arrives as events on the returned channel.
 fn send(client: &Client, turn: &Turn, num_ctx: Option<u64>) -> std::sync::mpsc::Receiver<Event> {
-    let cfg = turn.config;
+    let cfg = turn.server;
     let mut raised = None;
     if let Some(n) = num_ctx {
         let mut options = turn.options.clone();
@@ -210,6 +225,8 @@ enum End {
     /// The final chunk arrived and the stream closed.
     Whole,
     Failed(Failure),
+    /// The conversation does not fit the model's context.
+    TooLong(Failure),
     /// Our stdout was closed (`| head`).
     Closed,
 }
@@ -261,7 +278,7 @@ impl<'a> Reader<'a> {
 
     /// Take one event; `Err` says how the reply ended.
     fn on_event(&mut self, event: Event) -> Result<(), End> {
-        let cfg = self.turn.config;
+        let cfg = self.turn.server;
         match event {
             Event::Started { content_type } => {
                 if cfg.api == Api::Ollama && content_type.starts_with("text/event-stream") {
@@ -269,16 +286,21 @@ impl<'a> Reader<'a> {
                 }
                 Ok(())
             }
+            Event::Status(code, text)
+                if crate::server::errors::is_context_overflow(code, &text) =>
+            {
+                let f = crate::server::errors::context_overflow(&text, &cfg.endpoint);
+                Err(End::TooLong(f))
+            }
             Event::Status(code, text) => {
-                let mut f =
-                    status_error(code, &text, self.turn.model, &cfg.endpoint, &cfg.server());
+                let mut f = status_error(code, &text, self.turn.model, &cfg.endpoint, cfg);
                 let images = self.turn.messages.iter().any(|m| !m.images.is_empty());
                 if images && matches!(code, 400 | 413 | 415 | 422 | 500) {
                     f.message.push_str(IMAGE_HINT);
                 }
                 Err(f.into())
             }
-            Event::Failed(t) => Err(transport_error(&t, &cfg.server(), self.lines > 0).into()),
+            Event::Failed(t) => Err(transport_error(&t, cfg, self.lines > 0).into()),
             Event::End => {
                 // An event whose closing blank line never came still counts.
                 if let Some(data) = self.sse.finish() {
@@ -305,7 +327,7 @@ impl<'a> Reader<'a> {
     /// One line of the reply; an OpenAI stream's lines make events first.
     fn on_line(&mut self, line: &str) -> Result<(), End> {
         self.lines += 1;
-        if self.turn.config.api == Api::Ollama || !self.turn.stream {
+        if self.turn.server.api == Api::Ollama || !self.turn.stream {
             return self.on_data(line);
         }
         match self.sse.line(line) {
@@ -317,7 +339,7 @@ impl<'a> Reader<'a> {
 
     /// One chunk of the answer: show its text (or the object, with `--json`), keep its state.
     fn on_data(&mut self, data: &str) -> Result<(), End> {
-        let parsed = match self.turn.config.api {
+        let parsed = match self.turn.server.api {
             Api::Ollama => api::parse_ollama(data, self.lines),
             Api::OpenAi => api::parse_openai(data, self.lines, !self.turn.stream),
         };
@@ -375,83 +397,6 @@ impl<'a> Reader<'a> {
             stats: self.stats,
         })
     }
-}
-
-/// The first line of a server's text, shortened: error bodies can be whole HTML pages.
-fn one_line(text: &str) -> String {
-    envtools_cli::text::one_line(text, 300)
-}
-
-/// What an error message says about where the request went.
-pub struct Server<'a> {
-    pub endpoint: &'a str,
-    pub api: Api,
-    /// `--timeout`, in seconds.
-    pub timeout: u64,
-}
-
-impl Server<'_> {
-    /// The kind of server, for hints.
-    fn kind(&self) -> &'static str {
-        match self.api {
-            Api::Ollama => "an Ollama server",
-            Api::OpenAi => "an OpenAI-compatible server",
-        }
-    }
-}
-
-/// An HTTP error status, as one line naming the URL, with a hint, whatever the body's shape.
-pub fn status_error(code: u16, body: &str, model: &str, url: &str, at: &Server) -> Failure {
-    let text = api::error_text(body);
-    let shown = one_line(text.as_deref().unwrap_or(body));
-    let fail = |m: String| Failure::new(exit_codes::SERVER_ERROR, m);
-    match (code, text.as_deref()) {
-        (404, Some(t)) if t.contains("not found") && t.contains("model") => Failure::new(
-            exit_codes::MODEL_NOT_FOUND,
-            format!("{shown} (run: ollama pull {model})"),
-        ),
-        (404, _) => fail(format!(
-            "HTTP 404 from {url} ({shown}): wrong URL, or not {}",
-            at.kind()
-        )),
-        (401 | 403, _) => fail(format!(
-            "HTTP {code} from {url}: {shown} (is OPENAI_API_KEY set and valid?)"
-        )),
-        (503, _) => fail(format!("server busy (HTTP 503) at {url}: {shown}")),
-        (_, Some(t)) if t.contains("does not support thinking") => fail(format!(
-            "server error (HTTP {code}) from {url}: {shown} (drop --think)"
-        )),
-        _ => fail(format!("server error (HTTP {code}) from {url}: {shown}")),
-    }
-}
-
-/// A transport failure, as one line naming the server, with a hint. `began`: some of the
-/// answer had arrived.
-pub fn transport_error(t: &Transport, at: &Server, began: bool) -> Failure {
-    let base = config::base_url(at.endpoint);
-    let secs = at.timeout;
-    let (code, message) = match t {
-        Transport::Refused(_) => (exit_codes::UNREACHABLE, match at.api {
-            Api::Ollama => format!("cannot connect to {base}: connection refused (is the server running? try: ollama serve)"),
-            Api::OpenAi => format!("cannot connect to {base}: connection refused (is the OpenAI-compatible server running at {base}?)"),
-        }),
-        Transport::NotResolved(_) => (exit_codes::UNREACHABLE, format!("cannot connect to {base}: the host name does not resolve")),
-        Transport::ConnectTimeout => (exit_codes::UNREACHABLE, format!("cannot connect to {base}: timed out")),
-        Transport::FirstByteTimeout => (exit_codes::TIMEOUT, format!("no first byte from {base} within {secs} s (a model still loading? raise --timeout)")),
-        Transport::Stalled if began => (exit_codes::TIMEOUT, format!("the answer stalled: nothing arrived for {secs} s after it began")),
-        Transport::Stalled => (exit_codes::TIMEOUT, format!("no first token from {base} within {secs} s (a slow model? raise --timeout)")),
-        Transport::Cut(why) if began => (exit_codes::PROTOCOL, format!("the answer was cut off: the connection broke ({why})")),
-        Transport::Cut(why) => (exit_codes::PROTOCOL, format!("the connection to {base} broke: {why}")),
-        Transport::NotHttp(why) => (exit_codes::PROTOCOL, format!("the reply from {base} is not HTTP: {why}")),
-        Transport::TooLong(what) => (exit_codes::PROTOCOL, (*what).to_string()),
-        Transport::NotUtf8(n) => (exit_codes::PROTOCOL, format!("line {n} of the reply is not valid UTF-8")),
-        Transport::Redirected(status, to) => {
-            let to = one_line(to);
-            (exit_codes::SERVER_ERROR, format!("the server redirected to {to} (HTTP {status}); use --url {to}"))
-        }
-        Transport::Other(why) => (exit_codes::UNREACHABLE, format!("cannot talk to {base}: {why}")),
-    };
-    Failure::new(code, message)
 }
 
 fn print_stats(stats: Option<&Stats>) {

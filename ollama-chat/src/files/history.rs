@@ -1,8 +1,8 @@
 //! Conversations on disk: a JSON array of `{role, content}` messages (Ollama's format), read
 //! before a call and written, atomically, after a successful answer.
 
-use crate::api::Message;
 use crate::exit_codes;
+use crate::server::protocol::Message;
 use envtools_cli::input::SETTINGS_CAP;
 use envtools_cli::{Context, Failure, IntoFailure};
 use envtools_store::{Locked, Wait};

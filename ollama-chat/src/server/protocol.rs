@@ -1,14 +1,14 @@
 //! The two protocols: Ollama's `/api/chat` (NDJSON) and OpenAI's `/v1/chat/completions`
 //! (SSE). One function builds the request body, one parses one line of the reply.
 
-use crate::config::Api;
-use crate::wire::{
+use crate::server::wire::{
     self, ErrorBody, KeepAlive, OllamaChunk, OllamaRequest, OpenAiChunk, OpenAiRequest,
     StreamOptions,
 };
+use crate::server::Api;
 use serde_json::{json, Map, Value};
 
-pub use crate::wire::Message;
+pub use crate::server::wire::Message;
 
 impl Message {
     /// A message with this role and text.
@@ -32,7 +32,7 @@ impl Message {
                 image_url: wire::ImageUrl {
                     url: format!(
                         "data:{};base64,{b64}",
-                        crate::attach::image_type_of_base64(b64)
+                        crate::chat::attach::image_type_of_base64(b64)
                     ),
                 },
             }));

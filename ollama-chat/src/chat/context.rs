@@ -9,10 +9,11 @@
 //! Short prompts (up to [`SMALLEST_DEFAULT`] tokens, which fit every default Ollama ever had)
 //! cost no extra request. On the OpenAI route, which has no `num_ctx`, the guard is skipped.
 
-use crate::api::Message;
-use crate::config::{self, Api, Config};
-use crate::http::Client;
-use serde_json::{json, Map, Value};
+use crate::server::http::Client;
+use crate::server::protocol::Message;
+use crate::server::wire::{ShowReply, ShowRequest};
+use crate::server::{Api, Server};
+use serde_json::{Map, Value};
 
 /// The smallest default `num_ctx` Ollama has had: shorter prompts fit whatever the server.
 pub const SMALLEST_DEFAULT: u64 = 2048;
@@ -44,13 +45,13 @@ pub struct Model {
 
 impl Model {
     /// Read an `/api/show` reply.
-    pub fn from_show(reply: &Value) -> Model {
-        let max = reply["model_info"].as_object().and_then(|info| {
-            info.iter()
-                .find(|(k, _)| k.ends_with(".context_length"))
-                .and_then(|(_, v)| v.as_u64())
-        });
-        let num_ctx = reply["parameters"].as_str().and_then(|params| {
+    pub fn from_show(reply: &ShowReply) -> Model {
+        let max = reply
+            .model_info
+            .iter()
+            .find(|(k, _)| k.ends_with(".context_length"))
+            .and_then(|(_, v)| v.as_u64());
+        let num_ctx = reply.parameters.as_deref().and_then(|params| {
             params.lines().find_map(|line| {
                 let mut words = line.split_whitespace();
                 (words.next() == Some("num_ctx"))
@@ -87,41 +88,42 @@ fn option_num_ctx(options: &Map<String, Value>) -> Option<u64> {
     options.get("num_ctx").and_then(Value::as_u64)
 }
 
-/// What `/api/show` said, per model, in this run: a REPL session asks once per model, not
-/// once per turn.
-static ASKED: std::sync::Mutex<Vec<(String, Option<Model>)>> = std::sync::Mutex::new(Vec::new());
+/// What `/api/show` said, per model, in one run (one of these lives in each call's
+/// settings): a REPL session asks once per model, not once per turn.
+#[derive(Debug, Default)]
+pub struct Shown(std::cell::RefCell<Vec<(String, Option<Model>)>>);
 
-/// [`ask`], once per model and run.
-fn ask_once(client: &Client, config: &Config, model: &str) -> Option<Model> {
-    let known = |asked: &[(String, Option<Model>)]| {
-        asked
+impl Shown {
+    /// [`ask`], once per model.
+    fn ask_once(&self, client: &Client, server: &Server, model: &str) -> Option<Model> {
+        let known = self
+            .0
+            .borrow()
             .iter()
             .find(|(m, _)| m == model)
-            .map(|(_, info)| *info)
-    };
-    if let Some(info) = ASKED.lock().ok().and_then(|a| known(&a)) {
-        return info;
+            .map(|(_, i)| *i);
+        if let Some(info) = known {
+            return info;
+        }
+        let info = ask(client, server, model);
+        self.0.borrow_mut().push((model.to_string(), info));
+        info
     }
-    let info = ask(client, config, model);
-    if let Ok(mut asked) = ASKED.lock() {
-        asked.push((model.to_string(), info));
-    }
-    info
 }
 
 /// Ask `/api/show` about `model`; `None` when the server cannot say (an old server, a proxy).
-fn ask(client: &Client, config: &Config, model: &str) -> Option<Model> {
-    let url = format!("{}/api/show", config::base_url(&config.endpoint));
-    let body = json!({ "model": model }).to_string();
+fn ask(client: &Client, server: &Server, model: &str) -> Option<Model> {
+    let url = format!("{}/api/show", server.base());
+    let body = serde_json::to_string(&ShowRequest { model }).unwrap_or_default();
     let (status, text) = client
         .post_small(
             &url,
             body,
-            config.authorization().as_deref(),
+            server.authorization().as_deref(),
             MAX_SHOW_REPLY,
         )
         .ok()?;
-    let reply: Value = (status == 200).then(|| serde_json::from_str(&text).ok())??;
+    let reply: ShowReply = (status == 200).then(|| serde_json::from_str(&text).ok())??;
     Some(Model::from_show(&reply))
 }
 
@@ -129,13 +131,14 @@ fn ask(client: &Client, config: &Config, model: &str) -> Option<Model> {
 /// (with `fit`) raise `num_ctx`. `None` when there is nothing to guard.
 pub fn before(
     client: &Client,
-    config: &Config,
+    server: &Server,
     model: &str,
     messages: &[Message],
     options: &Map<String, Value>,
     fit: bool,
+    shown: &Shown,
 ) -> Option<Guard> {
-    if config.api != Api::Ollama {
+    if server.api != Api::Ollama {
         return None;
     }
     let estimate = estimate_tokens(messages);
@@ -143,7 +146,7 @@ pub fn before(
     if estimate <= asked.unwrap_or(SMALLEST_DEFAULT).min(SMALLEST_DEFAULT) {
         return None;
     }
-    let info = ask_once(client, config, model)?;
+    let info = shown.ask_once(client, server, model)?;
     let num_ctx = asked.or(info.num_ctx).unwrap_or(OLLAMA_DEFAULT);
     let mut guard = Guard {
         estimate,
@@ -210,6 +213,7 @@ impl Guard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn show_replies_give_the_maximum_and_the_modelfiles_num_ctx() {
@@ -217,7 +221,7 @@ mod tests {
             "parameters": "stop                           \"<|eot_id|>\"\nnum_ctx                        2048",
             "model_info": {"general.architecture": "llama", "llama.context_length": 131072}
         });
-        let m = Model::from_show(&reply);
+        let m = Model::from_show(&serde_json::from_value(reply).unwrap());
         assert_eq!(
             m,
             Model {
@@ -226,7 +230,7 @@ mod tests {
             }
         );
         assert_eq!(
-            Model::from_show(&json!({})),
+            Model::from_show(&serde_json::from_value(json!({})).unwrap()),
             Model {
                 max: None,
                 num_ctx: None

@@ -8,27 +8,14 @@
 //! (exit 4); more than [`MAX_STATUSES`] distinct statuses is not a pull (exit 5); a status is
 //! shown as one line of at most [`MAX_STATUS_CHARS`], with control characters made spaces.
 
-use crate::config::{self, Config};
+use super::errors::{status_error, transport_error};
+use super::http::{self, Client, Event};
+use super::wire::{PullProgress, PullRequest};
+use super::Server;
 use crate::exit_codes;
-use crate::http::{self, Client, Event};
-use crate::stream::{status_error, transport_error};
 use envtools_cli::interrupt::CtrlC;
 use envtools_cli::Failure;
-use serde::Deserialize;
-use std::io::{IsTerminal, Write};
 use std::time::Instant;
-
-/// One line of `/api/pull`'s stream.
-#[derive(Debug, Default, Deserialize)]
-struct Progress {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    digest: String,
-    total: Option<u64>,
-    completed: Option<u64>,
-    error: Option<String>,
-}
 
 /// The distinct statuses a pull may have: Ollama's have a handful, one per layer and a few more.
 const MAX_STATUSES: usize = 256;
@@ -46,7 +33,7 @@ struct Watch {
 impl Watch {
     /// Note `p`: progress is a status not seen before, or more bytes of one. Fails when
     /// there has been no progress for the allowed time, or there are too many statuses.
-    fn note(&mut self, p: &Progress) -> Result<(), Failure> {
+    fn note(&mut self, p: &PullProgress) -> Result<(), Failure> {
         let done = p.completed.unwrap_or(0);
         let known = self.best.len();
         let progressed = match self.best.get_mut(&p.status) {
@@ -77,21 +64,9 @@ impl Watch {
     }
 }
 
-/// `bytes` for people: `4.7 GB`, `850 MB`, `12 kB` (decimal units, as Ollama shows them).
-pub fn human_size(bytes: u64) -> String {
-    let units = [(1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
-    let b = bytes as f64;
-    for (size, unit) in units {
-        if b >= size {
-            return format!("{:.1} {unit}", b / size);
-        }
-    }
-    format!("{bytes} B")
-}
-
 /// Shows the progress: a live line at a terminal, plain lines otherwise.
 struct Shown {
-    live: bool,
+    live: envtools_cli::status::StatusLine,
     last_status: String,
     /// The tenth of the current download last shown (plain lines).
     last_tenth: Option<u64>,
@@ -100,7 +75,7 @@ struct Shown {
 }
 
 impl Shown {
-    fn line(&mut self, p: &Progress) {
+    fn line(&mut self, p: &PullProgress) {
         let name = p.status.trim();
         let (Some(total), Some(done)) = (p.total.filter(|&t| t > 0), p.completed) else {
             self.status(name);
@@ -113,25 +88,25 @@ impl Shown {
             self.since = None;
             self.last_status = name.to_string();
         }
-        if !self.live {
+        if !self.live.is_live() {
             let tenth = percent / 10;
             if self.last_tenth.is_none_or(|t| tenth > t) {
                 self.last_tenth = Some(tenth);
-                eprintln!("ollama-chat: {name}: {percent}% of {}", human_size(total));
+                eprintln!(
+                    "ollama-chat: {name}: {percent}% of {}",
+                    envtools_cli::size::decimal(total)
+                );
             }
             return;
         }
         let (t0, b0) = *self.since.get_or_insert((Instant::now(), done));
         let rate = rate(done.saturating_sub(b0), t0.elapsed().as_secs_f64());
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r\x1b[2Kpulling {}: {percent}% of {}{rate} {}",
+        self.live.show(&format!(
+            "pulling {}: {percent}% of {}{rate} {}",
             short_digest(&p.digest, name),
-            human_size(total),
+            envtools_cli::size::decimal(total),
             bar(percent)
-        );
-        let _ = err.flush();
+        ));
     }
 
     /// A status without sizes (`pulling manifest`, `verifying sha256 digest`), once each.
@@ -141,18 +116,15 @@ impl Shown {
         }
         self.last_status = name.to_string();
         self.since = None;
-        if self.live {
-            eprint!("\r\x1b[2K{name}");
-            let _ = std::io::stderr().flush();
+        if self.live.is_live() {
+            self.live.show(name);
         } else {
             eprintln!("ollama-chat: {name}");
         }
     }
 
     fn end(&self) {
-        if self.live {
-            eprintln!();
-        }
+        self.live.keep();
     }
 }
 
@@ -167,7 +139,10 @@ fn rate(bytes: u64, secs: f64) -> String {
     if secs <= 0.5 {
         return String::new();
     }
-    format!(", {}/s", human_size((bytes as f64 / secs) as u64))
+    format!(
+        ", {}/s",
+        envtools_cli::size::decimal((bytes as f64 / secs) as u64)
+    )
 }
 
 /// The first 12 hex digits of a layer's digest, as `ollama pull` shows it.
@@ -180,13 +155,17 @@ fn short_digest<'a>(digest: &'a str, status: &'a str) -> &'a str {
 }
 
 /// Pull `model`, showing progress; `Ok` once the server says `success`.
-pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure> {
-    let url = format!("{}/api/pull", config::base_url(&config.endpoint));
-    let body = serde_json::json!({ "model": model, "stream": true }).to_string();
+pub fn pull(client: &Client, server: &Server, model: &str) -> Result<(), Failure> {
+    let url = format!("{}/api/pull", server.base());
+    let body = serde_json::to_string(&PullRequest {
+        model,
+        stream: true,
+    })
+    .unwrap_or_default();
     let ctrl_c = CtrlC::catch();
-    let rx = client.post(&url, body, config.authorization().as_deref(), true);
+    let rx = client.post(&url, body, server.authorization().as_deref(), true);
     let mut shown = Shown {
-        live: std::io::stderr().is_terminal(),
+        live: envtools_cli::status::StatusLine::new(true),
         last_status: String::new(),
         last_tenth: None,
         since: None,
@@ -195,7 +174,7 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
     let mut watch = Watch {
         best: std::collections::HashMap::new(),
         last_progress: Instant::now(),
-        stall: std::time::Duration::from_secs(config.timeout),
+        stall: std::time::Duration::from_secs(server.timeout),
     };
     let mut line_no = 0;
     let result = loop {
@@ -213,10 +192,8 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
                     Err(f) => break Err(f),
                 }
             }
-            Event::Status(code, text) => {
-                break Err(status_error(code, &text, model, &url, &config.server()))
-            }
-            Event::Failed(t) => break Err(transport_error(&t, &config.server(), line_no > 0)),
+            Event::Status(code, text) => break Err(status_error(code, &text, model, &url, server)),
+            Event::Failed(t) => break Err(transport_error(&t, server, line_no > 0)),
             Event::End => {
                 break Err(Failure::new(
                     exit_codes::PROTOCOL,
@@ -231,7 +208,7 @@ pub fn pull(client: &Client, config: &Config, model: &str) -> Result<(), Failure
 
 /// One progress line: `Ok(true)` at `success`.
 fn on_line(line: &str, n: usize, shown: &mut Shown, watch: &mut Watch) -> Result<bool, Failure> {
-    let mut p: Progress = serde_json::from_str(line).map_err(|e| {
+    let mut p: PullProgress = serde_json::from_str(line).map_err(|e| {
         Failure::new(
             exit_codes::PROTOCOL,
             format!("line {n} of the pull's reply is not JSON ({e})"),
@@ -259,13 +236,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_are_shown_in_decimal_units() {
-        assert_eq!(human_size(4_920_753_328), "4.9 GB");
-        assert_eq!(human_size(850_000_000), "850.0 MB");
-        assert_eq!(human_size(999), "999 B");
-    }
-
-    #[test]
     fn the_bar_fills_a_cell_every_five_percent() {
         assert_eq!(bar(0), "[....................]");
         assert_eq!(bar(42), "[########............]");
@@ -274,7 +244,7 @@ mod tests {
 
     #[test]
     fn the_rate_shows_once_it_can_be_measured() {
-        assert_eq!(rate(70_000_000, 2.0), ", 35.0 MB/s");
+        assert_eq!(rate(70_000_000, 2.0), ", 35 MB/s");
         assert_eq!(rate(70_000_000, 0.2), "");
     }
 

@@ -115,7 +115,7 @@ impl Redactor {
     }
 
     /// Each message's text redacted in place, saying so once.
-    pub fn redact_messages_and_say(&self, messages: &mut [crate::api::Message]) {
+    pub fn redact_messages_and_say(&self, messages: &mut [crate::server::protocol::Message]) {
         let mut hit = Vec::new();
         for m in messages.iter_mut() {
             let (out, found) = self.redact(&m.content);

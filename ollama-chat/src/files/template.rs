@@ -24,7 +24,7 @@ pub struct Template {
 
 /// The folder of templates.
 pub fn folder() -> Result<PathBuf, Failure> {
-    crate::xdg::path("XDG_CONFIG_HOME", ".config", "templates", "templates")
+    crate::files::xdg::path("XDG_CONFIG_HOME", ".config", "templates", "templates")
 }
 
 /// A template's file; the name is letters, digits, `.`, `_` and `-`, not starting with `.`.
@@ -83,7 +83,8 @@ fn parse(path: &Path, text: &str) -> Result<Template, Failure> {
     }
     let template: Template = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
     for (key, value) in &template.options {
-        crate::config::check_option(key, value).map_err(|why| bad(format!("option {why}")))?;
+        crate::server::options::check_option(key, value)
+            .map_err(|why| bad(format!("option {why}")))?;
     }
     Ok(template)
 }
@@ -91,7 +92,7 @@ fn parse(path: &Path, text: &str) -> Result<Template, Failure> {
 /// Write the template `name` (replacing one of that name); returns its file.
 pub fn save(name: &str, template: &Template) -> Result<PathBuf, Failure> {
     let path = path(name)?;
-    crate::xdg::private_folder(&path)?;
+    crate::files::xdg::private_folder(&path)?;
     let locked = Locked::file(&path, &Wait::default())
         .failure(exit_codes::USAGE)?
         .private();

@@ -181,6 +181,41 @@ pub struct Usage {
     pub completion_tokens: Option<u64>,
 }
 
+/// `/api/show`'s reply, the parts the context guard reads.
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowReply {
+    /// `general.architecture`, `llama.context_length`, ...
+    #[serde(default)]
+    pub model_info: Map<String, Value>,
+    /// The Modelfile's parameters, one `name value` a line.
+    pub parameters: Option<String>,
+}
+
+/// `/api/pull`'s request.
+#[derive(Debug, Serialize)]
+pub struct PullRequest<'a> {
+    pub model: &'a str,
+    pub stream: bool,
+}
+
+/// `/api/show`'s request.
+#[derive(Debug, Serialize)]
+pub struct ShowRequest<'a> {
+    pub model: &'a str,
+}
+
+/// One line of `/api/pull`'s stream.
+#[derive(Debug, Default, Deserialize)]
+pub struct PullProgress {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub digest: String,
+    pub total: Option<u64>,
+    pub completed: Option<u64>,
+    pub error: Option<String>,
+}
+
 /// `/api/tags` (Ollama: `models`) or `/v1/models` (OpenAI: `data`).
 #[derive(Debug, Default, Deserialize)]
 pub struct ModelList {
