@@ -61,6 +61,8 @@
           git
           gnumake
           pre-commit
+          # uv.lock projects need it, and venv-bootstrap's --installer auto prefers it.
+          uv
           envtools
         ];
 

@@ -394,6 +394,10 @@ fn modules(src: &std::path::Path) -> Vec<(String, String)> {
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
+            // A binary's main.rs that only calls its library is no module of the library.
+            if path == src.join("main.rs") && src.join("lib.rs").exists() {
+                continue;
+            }
             let rel = path.strip_prefix(src).unwrap_or(&path).with_extension("");
             let mut parts: Vec<String> = rel
                 .iter()
@@ -504,6 +508,74 @@ fn no_crate_has_an_import_circle_between_its_modules() {
                     }
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn the_wheels_man_pages_and_completions_are_what_the_tools_print() {
+    let share = e2e::workspace_root().join("python/envtools.data/data/share");
+    for tool in TOOLS {
+        for (kind, file) in [
+            ("man", format!("man/man1/{tool}.1")),
+            (
+                "complete-bash",
+                format!("bash-completion/completions/{tool}"),
+            ),
+            ("complete-zsh", format!("zsh/site-functions/_{tool}")),
+            (
+                "complete-fish",
+                format!("fish/vendor_completions.d/{tool}.fish"),
+            ),
+        ] {
+            let printed = run(tool, &["--generate", kind]).stdout;
+            let kept = std::fs::read_to_string(share.join(&file)).unwrap_or_default();
+            assert!(
+                printed == kept,
+                "python/envtools.data/data/share/{file} is stale: run python/generate-data"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_wheel_is_the_workspaces_version_and_locks_the_same_dependencies() {
+    let root = e2e::workspace_root();
+    let read =
+        |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let version = |text: &str, table: &str| {
+        let at = text.find(table).unwrap_or_else(|| panic!("no {table}"));
+        let v = text[at..]
+            .lines()
+            .find_map(|l| l.strip_prefix("version = \""));
+        v.and_then(|v| v.strip_suffix('"'))
+            .unwrap_or("")
+            .to_string()
+    };
+    let workspace = version(&read("Cargo.toml"), "[workspace.package]");
+    assert!(!workspace.is_empty());
+    assert_eq!(version(&read("python/Cargo.toml"), "[package]"), workspace);
+    // Every package the wheel's lock names is locked at the same version for the workspace.
+    let packages = |text: &str| -> Vec<(String, String)> {
+        text.split("[[package]]")
+            .skip(1)
+            .filter_map(|p| {
+                let field = |k: &str| {
+                    p.lines()
+                        .find_map(|l| l.strip_prefix(&format!("{k} = \"")))
+                        .map(|v| v.trim_end_matches('"').to_string())
+                };
+                Some((field("name")?, field("version")?))
+            })
+            .collect()
+    };
+    let all = packages(&read("Cargo.lock"));
+    for (name, v) in packages(&read("python/Cargo.lock")) {
+        if name != "envtools" {
+            assert!(
+                all.contains(&(name.clone(), v.clone())),
+                "python/Cargo.lock: {name} {v}"
+            );
         }
     }
 }

@@ -718,3 +718,91 @@ fn the_readme_makefile_snippet_gives_the_model_without_stray_spaces() {
     dir.write(".env", "OLLAMA_MODEL=qwen3\n");
     make(&dir).assert_output(0, "[qwen3]", "");
 }
+
+#[test]
+fn the_fhs_start_up_starts_bash_with_one_line_when_the_users_shell_is_not_there() {
+    let dir = example_project();
+    dir.write(
+        ".env",
+        "OLLAMA_API_URL=http://127.0.0.1:9/api/chat\nOLLAMA_MODEL=llama3.1\nEXAMPLE_API_TOKEN=t\n",
+    );
+    let mut cmd = Command::new("bash");
+    cmd.arg(e2e::workspace_root().join("nix/shell-hook.sh"))
+        .current_dir(dir.path())
+        .env("PATH", path_with(&dir.path().join("fakebin")))
+        .env("SHELL", "/nonexistent/bin/zsh")
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", e2e::python::dotenv_wheels())
+        .env_remove("PYTHONPATH")
+        .env_remove("OLLAMA_HOST");
+    let out = run_command(
+        &mut cmd,
+        Some(b"echo \"bash $BASH_VERSION in $VIRTUAL_ENV\"\n"),
+    );
+    out.assert_success();
+    assert!(
+        out.stdout.starts_with("bash ") && out.stdout.trim_end().ends_with(".nix-venv"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.ends_with(
+            "envtools: your shell /nonexistent/bin/zsh is not in this environment; starting bash\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_uv_lock_project_starts_with_the_dev_shells_tools() {
+    // The dev shell has uv (flake.nix); a project locked with uv.lock starts through the same
+    // start-up, installing exactly what the lock says.
+    let dir = example_project();
+    let _ = fs::remove_file(dir.path().join("requirements.txt"));
+    e2e::wheels::make_wheel(&dir.path().join("wheels"), "tinypkg", "1.0");
+    dir.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"0\"\nrequires-python = \">=3.8\"\ndependencies = [\"tinypkg\"]\n",
+    );
+    dir.write(
+        ".env",
+        "OLLAMA_API_URL=http://127.0.0.1:9/api/chat\nOLLAMA_MODEL=llama3.1\nEXAMPLE_API_TOKEN=t\n",
+    );
+    let uv = e2e::python::uv();
+    let offline = |cmd: &mut Command| {
+        cmd.env("UV_OFFLINE", "1")
+            .env("UV_NO_INDEX", "1")
+            .env("UV_FIND_LINKS", dir.path().join("wheels"))
+            .env("UV_CACHE_DIR", dir.path().join("uv-cache"))
+            .env("UV_PYTHON_DOWNLOADS", "never")
+            .env("TMPDIR", dir.tmp());
+    };
+    let mut lock = Command::new(uv);
+    lock.args(["lock", "--python", "python3"])
+        .current_dir(dir.path());
+    offline(&mut lock);
+    run_command(&mut lock, None).assert_success();
+    let uv_dir = uv.parent().unwrap_or_else(|| panic!("{}", uv.display()));
+    let mut cmd = Command::new("bash");
+    cmd.arg(e2e::workspace_root().join("nix/shell-hook.sh"))
+        .args([
+            "python",
+            "-c",
+            "import tinypkg; print('tinypkg', tinypkg.VERSION)",
+        ])
+        .current_dir(dir.path())
+        .env("PATH", path_with(uv_dir))
+        .env_remove("PYTHONPATH")
+        .env_remove("OLLAMA_HOST");
+    offline(&mut cmd);
+    let out = run_command(&mut cmd, None);
+    out.assert_success();
+    assert_eq!(out.stdout, "tinypkg 1.0\n");
+    assert!(
+        out.stderr.contains("installing uv.lock with uv"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("with pip"), "{}", out.stderr);
+}

@@ -1,0 +1,48 @@
+//! envget: read keys from `.env` files. `cli.rs` is the interface; `load.rs` reads the files,
+//! `keys.rs` looks the KEYs up, `output.rs` prints, `exec.rs` runs a COMMAND.
+
+mod cli;
+mod exec;
+mod exit_codes;
+mod keys;
+mod load;
+mod output;
+
+use cli::{Cli, PAGE};
+use envtools_cli::{args, Failure};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The whole program: parse the command line, do the job, report (what `main.rs` runs).
+pub fn main() -> ExitCode {
+    args::main(&PAGE, |cli: &Cli| cli.generate, run)
+}
+
+fn run(mut cli: Cli) -> Result<u8, Failure> {
+    cli::check_usage(&cli)?;
+    if cli.files.is_empty() {
+        cli.files.push(PathBuf::from(".env"));
+    }
+    let missing_is_empty = cli.default.is_some();
+    let files = load::read_all(&cli.files, missing_is_empty, &cli.keys)?;
+    let parsed = load::parse_all(&files, &cli.keys, cli.strict)?;
+    if !cli.command.is_empty() {
+        return Err(exec::exec(
+            &cli.command,
+            &load::merge(parsed),
+            cli.override_env,
+        ));
+    }
+    if cli.keys.is_empty() {
+        let all = load::merge(parsed);
+        let pairs: Vec<(&str, &str)> = all.iter().collect();
+        return output::print(&pairs, cli.format.unwrap_or(cli::Format::Dotenv), cli.null);
+    }
+    let found = keys::select(&cli.keys, &parsed, cli.default.as_deref(), &files);
+    let code = output::print_values(&found.pairs, cli.format, cli.null)?;
+    Ok(if found.missing {
+        exit_codes::KEY_MISSING
+    } else {
+        code
+    })
+}

@@ -1,0 +1,5 @@
+//! `envset`, as the wheel installs it: the tool's own program.
+
+fn main() -> std::process::ExitCode {
+    envset::main()
+}

@@ -1,0 +1,5 @@
+//! `ollama-chat`, as the wheel installs it: the tool's own program.
+
+fn main() -> std::process::ExitCode {
+    ollama_chat::main()
+}

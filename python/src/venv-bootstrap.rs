@@ -1,0 +1,5 @@
+//! `venv-bootstrap`, as the wheel installs it: the tool's own program.
+
+fn main() -> std::process::ExitCode {
+    venv_bootstrap::main()
+}
