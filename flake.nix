@@ -14,12 +14,13 @@
     flake-utils.lib.eachDefaultSystem (system: let
       pkgs = import nixpkgs {inherit system;};
       lib = pkgs.lib;
-      tools = ["envget" "envset" "venv-bootstrap" "ollama-chat"];
+      tools = ["envget" "envset" "venv-bootstrap" "ollama-chat" "envscan"];
       summaries = {
         envget = "Read keys from .env files: values, whole-file exports, run a command with them";
         envset = "Write keys into .env losslessly, atomically and safely; hidden prompts for secrets";
         venv-bootstrap = "Keep the Python venv .nix-venv matching the requirements, then run a command in it";
         ollama-chat = "Chat with a local Ollama or OpenAI-compatible server: single-shot or REPL";
+        envscan = "Find .env secret values in files, notebooks, staged changes and git history; redact streams";
       };
 
       # The four binaries, their man pages and bash/zsh/fish completions.

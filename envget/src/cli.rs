@@ -94,6 +94,11 @@ pub struct Cli {
     #[arg(long = "override", help_heading = "Command")]
     pub override_env: bool,
 
+    /// With COMMAND: its stdout and stderr pass through envscan's matcher, every secret value
+    /// of the files replaced by [redacted:KEY] (envget stays, and ends as COMMAND ends)
+    #[arg(long, help_heading = "Command")]
+    pub redact: bool,
+
     /// Keys to print
     #[arg(value_name = "KEY")]
     pub keys: Vec<String>,
@@ -125,6 +130,9 @@ pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
     let usage = |m: &str| Err(Failure::new(exit_codes::ERROR, m));
     if !cli.command.is_empty() && !cli.keys.is_empty() {
         return usage("give KEYs or a COMMAND after --, not both");
+    }
+    if cli.redact && cli.command.is_empty() {
+        return usage("--redact filters a COMMAND's output: give one after --");
     }
     if !cli.command.is_empty() && (cli.format.is_some() || cli.null) {
         return usage("--format and -0 print keys; they do not apply to a COMMAND");

@@ -26,6 +26,9 @@ fn run(mut cli: Cli) -> Result<u8, Failure> {
     let missing_is_empty = cli.default.is_some();
     let files = load::read_all(&cli.files, missing_is_empty, &cli.keys)?;
     let parsed = load::parse_all(&files, &cli.keys, cli.strict)?;
+    if cli.redact {
+        return exec::redacted(&cli.command, &load::merge(parsed), cli.override_env);
+    }
     if !cli.command.is_empty() {
         return Err(exec::exec(
             &cli.command,

@@ -7,7 +7,13 @@ use e2e::run_command;
 use pretty_assertions::assert_eq;
 use std::process::Command;
 
-const TOOLS: [&str; 4] = ["envget", "envset", "venv-bootstrap", "ollama-chat"];
+const TOOLS: [&str; 5] = [
+    "envget",
+    "envset",
+    "venv-bootstrap",
+    "ollama-chat",
+    "envscan",
+];
 
 fn run(tool: &str, args: &[&str]) -> e2e::Output {
     run_command(Command::new(e2e::bin(tool)).args(args), None)
@@ -41,7 +47,7 @@ fn every_help_has_the_same_layout_and_lists_generate() {
             "Usage: ",
             "\nOther:\n",
             "\nExamples:\n",
-            "\nExit status:\n  0    ",
+            "\nExit status:\n  0  ",
         ];
         let mut at = 0;
         for part in order {

@@ -1,62 +1,41 @@
 //! Secrets never leave in a prompt by accident: before anything is sent, the value of every
-//! secret-looking key of the `.env` ollama-chat read (a name holding TOKEN, KEY, SECRET,
-//! PASSWORD, PASS, CREDENTIAL or AUTH; a value of at least 8 characters), and of
+//! secret key of the `.env` ollama-chat read (envtools_secrets' rule: a name holding TOKEN,
+//! KEY, SECRET, PASSWORD, PASS, CREDENTIAL or AUTH; a value of at least 8 characters), and of
 //! `OPENAI_API_KEY` and `OLLAMA_API_KEY`, is replaced by `[redacted:KEY]` in the prompt, stdin
 //! and text attachments. `git diff | ollama-chat "review"` cannot carry the keys `.env` holds
 //! to a server that may not be local.
 
-/// Words that make a key's value a secret.
-const SECRET_WORDS: &[&str] = &[
-    "TOKEN",
-    "KEY",
-    "SECRET",
-    "PASSWORD",
-    "PASS",
-    "CREDENTIAL",
-    "AUTH",
-];
+use envtools_secrets::{Matcher, Secret};
 
-/// Shorter values are not redacted: they would match ordinary text.
-const MIN_SECRET_LEN: usize = 8;
-
-/// Whether `key` names a secret.
-pub fn is_secret_key(key: &str) -> bool {
-    let upper = key.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
+/// The secrets to take out of what is sent: the one rule and the one matcher of
+/// `envtools_secrets` (every form of each value: as is, JSON-escaped, URL-encoded, base64).
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    matcher: Matcher,
 }
 
-/// The secrets to take out of what is sent.
-#[derive(Debug, Default, Clone)]
-pub struct Redactor {
-    /// (key, value), longest value first, so that a secret holding another is replaced whole.
-    secrets: Vec<(String, String)>,
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor::new(std::iter::empty())
+    }
 }
 
 impl Redactor {
-    /// From (key, value) pairs: the secret-looking ones with a value long enough.
+    /// From (key, value) pairs: the secret ones by the rule, with values long enough.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Redactor {
-        let mut secrets: Vec<(String, String)> = pairs
-            .into_iter()
-            .filter(|(k, v)| is_secret_key(k) && v.chars().count() >= MIN_SECRET_LEN)
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        secrets.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-        secrets.dedup_by(|a, b| a.1 == b.1);
-        Redactor { secrets }
+        let (secrets, _short): (Vec<Secret>, _) = envtools_secrets::select(pairs);
+        Redactor {
+            matcher: Matcher::new(&secrets, false),
+        }
     }
 
     /// `text` with every secret replaced, and the keys whose values were found.
     pub fn redact(&self, text: &str) -> (String, Vec<String>) {
-        let mut out = text.to_string();
-        let mut hit = Vec::new();
-        for (key, value) in &self.secrets {
-            if out.contains(value.as_str()) {
-                out = out.replace(value.as_str(), &format!("[redacted:{key}]"));
-                hit.push(key.clone());
-            }
+        if self.matcher.is_empty() {
+            return (text.to_string(), Vec::new());
         }
-        hit.sort();
-        (out, hit)
+        let (out, hit) = self.matcher.redact(text.as_bytes());
+        (String::from_utf8_lossy(&out).into_owned(), hit)
     }
 
     /// [`Redactor::redact`], saying on stderr which keys' values were taken out (never a value).
@@ -69,7 +48,7 @@ impl Redactor {
     /// Every string in `map` (options, a JSON schema: keys and values, at any depth) redacted
     /// in place, saying so as [`Redactor::redact_and_say`] does.
     pub fn redact_json_and_say(&self, map: &mut serde_json::Map<String, serde_json::Value>) {
-        if self.secrets.is_empty() {
+        if self.matcher.is_empty() {
             return;
         }
         let mut value = serde_json::Value::Object(std::mem::take(map));
@@ -160,6 +139,5 @@ mod tests {
             "token [redacted:GITHUB_TOKEN] and [redacted:API_KEY], model llama3.1:8b-long, short"
         );
         assert_eq!(hit, ["API_KEY", "GITHUB_TOKEN"]);
-        assert!(is_secret_key("my_auth_header") && !is_secret_key("OLLAMA_HOST"));
     }
 }

@@ -11,5 +11,6 @@ complete-fish\t'fish completions'"
 complete -c envget -s 0 -l null -d 'End each value (or name) with NUL instead of a newline, for `xargs -0`'
 complete -c envget -l strict -d 'Treat a line the parser rejects as an error (exit 2), not a warning'
 complete -c envget -l override -d 'With COMMAND: the file\'s values replace variables already in the environment'
+complete -c envget -l redact -d 'With COMMAND: its stdout and stderr pass through envscan\'s matcher, every secret value of the files replaced by [redacted:KEY] (envget stays, and ends as COMMAND ends)'
 complete -c envget -s h -l help -d 'Print help'
 complete -c envget -s V -l version -d 'Print version'
