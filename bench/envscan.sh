@@ -32,9 +32,8 @@ hyperfine -N --warmup 1 --runs 5 --ignore-failure --export-json "$WORK/scan.json
     "grep -rF -f $WORK/values.txt ." >/dev/null
 python3 "$ROOT/bench/report.py" "envscan on 300 MB (target: within 1.5x of rg -F)" "$WORK/scan.json"
 /usr/bin/time -f "%M" -o "$WORK/rss.txt" "$BIN/envscan" . > /dev/null || true
-echo "    envscan peak RSS $(( $(cat "$WORK/rss.txt") / 1024 )) MB"
+echo "    envscan peak RSS $(( $(tail -1 "$WORK/rss.txt") / 1024 )) MB"
 cat f0*.txt > "$WORK/100mb.txt"
-hyperfine -N --warmup 1 --runs 5 --export-json "$WORK/redact.json" \
-    --input "$WORK/100mb.txt" --output null \
-    "$BIN/envscan --redact" "cat" >/dev/null
+hyperfine --warmup 1 --runs 5 --export-json "$WORK/redact.json" \
+    "$BIN/envscan --redact < $WORK/100mb.txt > /dev/null" "cat < $WORK/100mb.txt > /dev/null" >/dev/null
 python3 "$ROOT/bench/report.py" "envscan --redact on 100 MB, beside cat" "$WORK/redact.json"

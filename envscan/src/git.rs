@@ -116,6 +116,7 @@ fn blobs_scan(
     });
     let mut out = BufReader::new(stdout);
     let broken = |why: &str| Failure::new(exit_codes::ERROR, format!("git cat-file: {why}"));
+    let mut buf = Vec::new();
     for (_, shown) in blobs {
         let mut header = String::new();
         out.read_line(&mut header)
@@ -127,7 +128,14 @@ fn blobs_scan(
             _ => continue, // missing or not a blob (a submodule)
         };
         let blob = (&mut out).take(size);
-        scan::reader(matcher, blob, shown, found).context(exit_codes::ERROR, || "git cat-file")?;
+        let mut hits = Vec::new();
+        scan::reader(matcher, blob, shown, &mut buf, &mut |p, f| {
+            hits.push((p, f.clone()))
+        })
+        .context(exit_codes::ERROR, || "git cat-file")?;
+        for (place, f) in hits {
+            found.add(place, &f)?;
+        }
         let mut newline = [0u8; 1];
         out.read_exact(&mut newline)
             .context(exit_codes::ERROR, || "git cat-file")?;

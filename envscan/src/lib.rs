@@ -39,9 +39,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         git::scan_history(&matcher, range, &mut found)?;
     } else {
         let files = scan::files(&cli.paths, cli.all, &skip)?;
-        for file in files {
-            scan::file(&matcher, &file, &mut found)?;
-        }
+        scan::files_parallel(&matcher, &files, &mut found)?;
     }
     found.finish()
 }

@@ -5,6 +5,7 @@
 use crate::exit_codes;
 use crate::report::{Findings, Place};
 use envtools_cli::{Context, Failure};
+use envtools_secrets::Found;
 use envtools_secrets::Matcher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -81,33 +82,73 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// What one file holds: its findings, in order.
+pub type Hits = Vec<(Place, Found)>;
+
+/// Scan `files` on every core, reporting each file's findings in the order of `files`.
+pub fn files_parallel(
+    matcher: &Matcher,
+    files: &[PathBuf],
+    found: &mut Findings,
+) -> Result<(), Failure> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Hits, Failure>>> = (0..files.len()).map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                let mut buf = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { return };
+                    let hits = file(matcher, path, &mut buf);
+                    if let Ok(mut slots) = slots.lock() {
+                        slots[i] = Some(hits);
+                    }
+                }
+            });
+        }
+    });
+    for hits in results.into_iter().flatten() {
+        for (place, f) in hits? {
+            found.add(place, &f)?;
+        }
+    }
+    Ok(())
+}
+
 /// Scan one file: a notebook cell by cell, anything else (text or binary) line by line.
-pub fn file(matcher: &Matcher, path: &Path, found: &mut Findings) -> Result<(), Failure> {
+/// `buf` is reused from file to file.
+pub fn file(matcher: &Matcher, path: &Path, buf: &mut Vec<u8>) -> Result<Hits, Failure> {
     let name = path
         .strip_prefix("./")
         .unwrap_or(path)
         .display()
         .to_string();
     let Ok(file) = envtools_cli::input::open_regular(path) else {
-        return Ok(()); // gone, or not a regular file (a FIFO is never read)
+        return Ok(Vec::new()); // gone, or not a regular file (a FIFO is never read)
     };
     if path.extension().is_some_and(|e| e == "ipynb") {
         let text = envtools_cli::input::read_file(path, envtools_cli::input::SETTINGS_CAP);
         let notebook = text.map(|t| serde_json::from_slice::<serde_json::Value>(&t));
         if let Ok(Ok(nb @ serde_json::Value::Object(_))) = notebook {
-            return notebook_cells(matcher, &name, &nb, found);
+            return Ok(notebook_cells(matcher, &name, &nb));
         }
     }
-    reader(matcher, file, &name, found).with_path(exit_codes::ERROR, path)
+    let mut hits = Vec::new();
+    reader(matcher, file, &name, buf, &mut |place, f| {
+        hits.push((place, f.clone()))
+    })
+    .with_path(exit_codes::ERROR, path)?;
+    Ok(hits)
 }
 
 /// A notebook: each cell's source and outputs, named `FILE: cell N source|output`.
-fn notebook_cells(
-    matcher: &Matcher,
-    name: &str,
-    nb: &serde_json::Value,
-    found: &mut Findings,
-) -> Result<(), Failure> {
+fn notebook_cells(matcher: &Matcher, name: &str, nb: &serde_json::Value) -> Hits {
+    let mut hits = Vec::new();
     let cells = nb["cells"].as_array().map(Vec::as_slice).unwrap_or(&[]);
     for (i, cell) in cells.iter().enumerate() {
         for part in ["source", "outputs", "attachments"] {
@@ -122,40 +163,41 @@ fn notebook_cells(
                     file: name.to_string(),
                     at: format!(": cell {} {what}", i + 1),
                 };
-                found.add(place, &f)?;
+                hits.push((place, f));
             }
         }
     }
-    Ok(())
+    hits
 }
 
-/// Scan what `input` gives, in chunks (a match across two chunks is found), naming each
-/// finding `NAME:LINE`.
+/// Scan what `input` gives, a chunk at a time in `buf` (a match across two chunks is found),
+/// calling `hit` with each finding, named `NAME:LINE`.
 pub fn reader(
     matcher: &Matcher,
     mut input: impl Read,
     name: &str,
-    found: &mut Findings,
+    buf: &mut Vec<u8>,
+    hit: &mut dyn FnMut(Place, &Found),
 ) -> std::io::Result<()> {
     let keep = matcher.longest().saturating_sub(1);
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + keep);
-    let mut line = 1usize;
-    let mut chunk = vec![0u8; CHUNK];
+    if buf.len() < CHUNK + keep {
+        buf.resize(CHUNK + keep, 0);
+    }
+    let (mut filled, mut line) = (0usize, 1usize);
     loop {
-        let n = match input.read(&mut chunk) {
+        let n = match input.read(&mut buf[filled..]) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        buf.extend_from_slice(&chunk[..n]);
-        let limit = if n == 0 {
-            buf.len()
-        } else {
-            buf.len().saturating_sub(keep)
-        };
+        filled += n;
+        if n != 0 && filled < buf.len() {
+            continue; // search full buffers only
+        }
+        let limit = if n == 0 { filled } else { filled - keep };
         let mut counted = 0;
         for f in matcher
-            .find_all(&buf)
+            .find_all(&buf[..filled])
             .into_iter()
             .filter(|f| f.start < limit)
         {
@@ -165,12 +207,11 @@ pub fn reader(
                 file: name.to_string(),
                 at: format!(":{line}"),
             };
-            found
-                .add(place, &f)
-                .map_err(|f| std::io::Error::other(f.to_string()))?;
+            hit(place, &f);
         }
         line += count_lines(&buf[counted..limit]);
-        buf.drain(..limit);
+        buf.copy_within(limit..filled, 0);
+        filled -= limit;
         if n == 0 {
             return Ok(());
         }
@@ -178,5 +219,10 @@ pub fn reader(
 }
 
 fn count_lines(bytes: &[u8]) -> usize {
+    memchr_count(bytes)
+}
+
+/// Newlines in `bytes` (the compiler vectorises this loop).
+fn memchr_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }

@@ -509,10 +509,16 @@ fn the_flake_references_files_that_exist_and_every_tool() {
         flake.contains(". ${./nix/startup.sh}"),
         "the plain shell's shellHook sources the start-up"
     );
-    assert!(flake.contains(
-        r#"tools = ["envget" "envset" "venv-bootstrap" "ollama-chat" "envscan"];"#
-    ));
-    for tool in ["envget", "envset", "venv-bootstrap", "ollama-chat", "envscan"] {
+    assert!(
+        flake.contains(r#"tools = ["envget" "envset" "venv-bootstrap" "ollama-chat" "envscan"];"#)
+    );
+    for tool in [
+        "envget",
+        "envset",
+        "venv-bootstrap",
+        "ollama-chat",
+        "envscan",
+    ] {
         assert!(
             e2e::bin(tool).exists(),
             "{tool} is a binary of the workspace"
