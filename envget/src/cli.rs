@@ -13,6 +13,7 @@ pub const PAGE: Page = Page {
         "envget [-f FILE]... KEY...",
         "envget [-f FILE]... [--format FMT]",
         "envget [-f FILE]... -- COMMAND [ARGS]...",
+        "envget [-f FILE]... --check EXAMPLE [-- COMMAND [ARGS]...]",
     ],
     notes: &[(
         "Expansion",
@@ -90,6 +91,11 @@ pub struct Cli {
     #[arg(long, help_heading = "Input")]
     pub strict: bool,
 
+    /// Check what a command would see against EXAMPLE read as a schema (@env-spec): missing
+    /// and malformed keys, one line each (exit 1); with COMMAND, it runs only when all is well
+    #[arg(long, value_name = "EXAMPLE", help_heading = "Check")]
+    pub check: Option<PathBuf>,
+
     /// With COMMAND: the file's values replace variables already in the environment
     #[arg(long = "override", help_heading = "Command")]
     pub override_env: bool,
@@ -130,6 +136,12 @@ pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
     let usage = |m: &str| Err(Failure::new(exit_codes::ERROR, m));
     if !cli.command.is_empty() && !cli.keys.is_empty() {
         return usage("give KEYs or a COMMAND after --, not both");
+    }
+    if cli.check.is_some() && (!cli.keys.is_empty() || cli.null) {
+        return usage("--check checks the whole file: no KEYs, no -0");
+    }
+    if cli.check.is_some() && cli.format.is_some_and(|f| f != Format::Json) {
+        return usage("--check reports as text, or with --format json");
     }
     if cli.redact && cli.command.is_empty() {
         return usage("--redact filters a COMMAND's output: give one after --");

@@ -16,7 +16,7 @@ pub use envtools_cli::exec::{CANNOT_EXECUTE, COMMAND_NOT_FOUND};
 /// What each exit status means.
 pub const TABLE: &[(Status, &str)] = &[
     (Status::Code(SUCCESS), "success"),
-    (Status::Code(KEY_MISSING), "a KEY is not set (the keys that are set were printed)"),
+    (Status::Code(KEY_MISSING), "a KEY is not set (the keys that are set were printed); --check: a key is missing or malformed"),
     (Status::Code(ERROR), "a file is missing, unreadable, not a regular file or not UTF-8; a bad line with --strict; bad usage"),
     (Status::Code(CANNOT_EXECUTE), "COMMAND could not be executed"),
     (Status::Code(COMMAND_NOT_FOUND), "COMMAND was not found"),

@@ -1,6 +1,7 @@
 //! envget: read keys from `.env` files. `cli.rs` is the interface; `load.rs` reads the files,
 //! `keys.rs` looks the KEYs up, `output.rs` prints, `exec.rs` runs a COMMAND.
 
+mod check;
 mod cli;
 mod exec;
 mod exit_codes;
@@ -20,12 +21,25 @@ pub fn main() -> ExitCode {
 
 fn run(mut cli: Cli) -> Result<u8, Failure> {
     cli::check_usage(&cli)?;
+    // With --check and no -f, a missing ./.env is a file with every key missing.
+    let missing_is_empty = cli.default.is_some() || (cli.check.is_some() && cli.files.is_empty());
     if cli.files.is_empty() {
         cli.files.push(PathBuf::from(".env"));
     }
-    let missing_is_empty = cli.default.is_some();
     let files = load::read_all(&cli.files, missing_is_empty, &cli.keys)?;
     let parsed = load::parse_all(&files, &cli.keys, cli.strict)?;
+    if let Some(example) = &cli.check {
+        let schema = check::read_example(example)?;
+        let vars = load::merge(parsed);
+        let problems = check::problems(&schema, &vars, cli.override_env);
+        let notes = check::undeclared(&schema, &vars);
+        let json = cli.format == Some(cli::Format::Json);
+        let code = check::report(example, &problems, &notes, json)?;
+        if code != exit_codes::SUCCESS || cli.command.is_empty() {
+            return Ok(code);
+        }
+        return Err(exec::exec(&cli.command, &vars, cli.override_env));
+    }
     if cli.redact {
         return exec::redacted(&cli.command, &load::merge(parsed), cli.override_env);
     }

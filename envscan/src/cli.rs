@@ -17,9 +17,9 @@ pub const PAGE: Page = Page {
     notes: &[(
         "What is looked for",
         "The values of the secret keys of the .env files read (-f, default ./.env, read as
-envget reads them): a key is secret when its name holds TOKEN, KEY, SECRET, PASSWORD,
-PASS, CREDENTIAL or AUTH; values shorter than 8 characters are skipped (a note names the
-keys). Each value is looked for as is, JSON-escaped, URL-encoded (upper and lower case)
+envget reads them): a key is secret when .env.example says so (@sensitive, @public,
+@defaultSensitive), else when its name holds TOKEN, KEY, SECRET, PASSWORD, PASS,
+CREDENTIAL or AUTH; values shorter than 8 characters are skipped (a note names the keys). Each value is looked for as is, JSON-escaped, URL-encoded (upper and lower case)
 and in base64 (standard and URL-safe, at any alignment inside longer base64), in text and
 binary files alike. A finding names the file and line (a notebook's cell), the key and
 the form, never any part of the value.",
@@ -73,6 +73,11 @@ pub struct Cli {
         help_heading = "Values"
     )]
     pub env_files: Vec<PathBuf>,
+
+    /// The example whose @sensitive and @public say which keys are secret (default:
+    /// ./.env.example when there is one; else, and for keys it does not declare, the name rule)
+    #[arg(long, value_name = "FILE", help_heading = "Values")]
+    pub example: Option<PathBuf>,
 
     /// Scan ignored files too (in a git repository)
     #[arg(long, help_heading = "What to scan")]

@@ -24,7 +24,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
     if cli.install_hook {
         return git::install_hook();
     }
-    let (matcher, skipped) = values::read(&cli.env_files)?;
+    let (matcher, skipped) = values::read(&cli.env_files, cli.example.as_deref())?;
     if cli.redact {
         return redact::run(&matcher);
     }

@@ -7,7 +7,10 @@ use envtools_secrets::Matcher;
 use std::path::{Path, PathBuf};
 
 /// The matcher of every secret value, and the secret keys skipped for short values.
-pub fn read(files: &[PathBuf]) -> Result<(Matcher, Vec<String>), Failure> {
+pub fn read(
+    files: &[PathBuf],
+    example_path: Option<&Path>,
+) -> Result<(Matcher, Vec<String>), Failure> {
     let default = [PathBuf::from(".env")];
     let (files, must_exist) = match files.is_empty() {
         true => (&default[..], false),
@@ -26,8 +29,26 @@ pub fn read(files: &[PathBuf]) -> Result<(Matcher, Vec<String>), Failure> {
             vars.set(e.key.into_owned().into(), e.value.into_owned().into());
         }
     }
-    let (secrets, short) = envtools_secrets::select(vars.iter());
+    let schema = example(example_path)?;
+    let (secrets, short) = envtools_secrets::select_by(vars.iter(), |k| schema.is_sensitive(k));
     Ok((Matcher::new(&secrets, false), short))
+}
+
+/// The example read as a schema, for which keys are sensitive (`@sensitive`, `@public`, the
+/// header's `@defaultSensitive`); none (the name rule alone) when there is no example.
+fn example(path: Option<&Path>) -> Result<envtools_schema::Schema, Failure> {
+    let (path, must_exist) = match path {
+        Some(p) => (p, true),
+        None => (Path::new(".env.example"), false),
+    };
+    let bytes = match envtools_cli::input::read_file(path, envtools_cli::input::SETTINGS_CAP) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok(Default::default())
+        }
+        read => read.with_path(exit_codes::ERROR, path)?,
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(envtools_schema::parse(&text))
 }
 
 /// The `.env` files read, as canonical paths: they are not scanned.

@@ -29,10 +29,18 @@ pub struct Secret {
 pub fn select<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> (Vec<Secret>, Vec<String>) {
+    select_by(pairs, rule::is_secret_key)
+}
+
+/// [`select`] with another rule for which keys are secret (a schema's `@sensitive`).
+pub fn select_by<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    is_secret: impl Fn(&str) -> bool,
+) -> (Vec<Secret>, Vec<String>) {
     let mut secrets: Vec<Secret> = Vec::new();
     let mut short = Vec::new();
     for (key, value) in pairs {
-        if !rule::is_secret_key(key) || value.is_empty() {
+        if !is_secret(key) || value.is_empty() {
             continue;
         }
         if value.chars().count() < rule::MIN_LEN {

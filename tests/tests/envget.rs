@@ -783,3 +783,102 @@ mod differential {
         );
     }
 }
+
+const SCHEMA: &str = "# Settings of the demo\n# @defaultRequired=infer\n# ---\n\n# Where Ollama listens\n# @type=url\nOLLAMA_API_URL=http://127.0.0.1:11434/api/chat\n# @required @type=port\nPORT=\n# Your token, never committed\n# @sensitive @type=string(startsWith=hf_)\nHF_TOKEN=\n# @type=enum(dev, prod) @optional\nSTAGE=\n# @type=boolean\nDEBUG=false\n# @type=exec(\"op read x\") @fetchFrom=vault\nOLLAMA_MODEL=llama3.1\n";
+
+#[test]
+fn check_names_each_missing_or_malformed_key_and_its_rule_never_a_value() {
+    let dir = TestDir::new();
+    dir.write(".env.example", SCHEMA);
+    dir.write(
+        ".env",
+        "OLLAMA_API_URL=127.0.0.1:11434\nPORT=70000\nHF_TOKEN=xx_secretvalue\nDEBUG=tru\nOLAMA_MODEL=qwen3\n",
+    );
+    let out = dir.run("envget", &["--check", ".env.example"]);
+    assert_eq!(out.code, Some(1));
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "envget: warning: .env.example:17: @type=exec(...) is not run; ignored\n\
+         envget: warning: .env.example:17: @fetchFrom is not supported; ignored\n\
+         envget: OLLAMA_API_URL: malformed: not a URL (it needs a scheme, such as https://) (.env.example:7)\n\
+         envget: PORT: malformed: not a port from 0 to 65535 (.env.example:9)\n\
+         envget: HF_TOKEN: malformed: does not start with 'hf_' (.env.example:12)\n\
+         envget: DEBUG: malformed: not a boolean (true/false, yes/no, on/off, 1/0) (.env.example:16)\n\
+         envget: note: OLAMA_MODEL is set but not declared in .env.example (did you mean OLLAMA_MODEL?)\n"
+    );
+    assert!(!out.stderr.contains("secretvalue") && !out.stderr.contains("70000"));
+    // JSON for CI; the process environment wins as in exec mode, unless --override.
+    let out = e2e::run_command(
+        dir.command("envget")
+            .args(["--check", ".env.example", "--format", "json"])
+            .env("PORT", "8080")
+            .env("HF_TOKEN", "hf_fromtheenv")
+            .env("DEBUG", "yes")
+            .env("OLLAMA_API_URL", "http://h:1"),
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_default();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["undeclared"][0], "OLAMA_MODEL");
+    let out = e2e::run_command(
+        dir.command("envget")
+            .args(["--check", ".env.example", "--override", "--format", "json"])
+            .env("PORT", "8080"),
+        None,
+    );
+    assert_eq!(out.code, Some(1));
+    // No .env at all: every required key is missing, and that is exit 1, not 2.
+    std::fs::remove_file(dir.path().join(".env")).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.run("envget", &["--check", ".env.example"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out
+        .stderr
+        .contains("envget: PORT: missing (required) (.env.example:9)\n"));
+    assert!(out
+        .stderr
+        .contains("envget: HF_TOKEN: missing (required) (.env.example:12)\n"));
+    assert!(
+        !out.stderr.contains("OLLAMA_API_URL:"),
+        "a key with a default may be left at it"
+    );
+}
+
+#[test]
+fn check_then_command_runs_the_command_only_when_all_is_well() {
+    let dir = TestDir::new();
+    dir.write(".env.example", SCHEMA);
+    dir.write(".env", "PORT=http\nHF_TOKEN=hf_x\n");
+    let out = dir.run(
+        "envget",
+        &["--check", ".env.example", "--", "sh", "-c", "echo ran"],
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (Some(1), ""));
+    assert!(
+        out.stderr.contains("envget: PORT: malformed"),
+        "{}",
+        out.stderr
+    );
+    dir.write(".env", "PORT=8080\nHF_TOKEN=hf_x\n");
+    let out = dir.run(
+        "envget",
+        &[
+            "--check",
+            ".env.example",
+            "--",
+            "sh",
+            "-c",
+            "echo ran $PORT; exit 3",
+        ],
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (Some(3), "ran 8080\n"));
+    let out = dir.run("envget", &["--check", "nope.example"]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "envget: nope.example: No such file or directory\n"
+    );
+    let out = dir.run("envget", &["--check", ".env.example", "PORT"]);
+    assert_eq!(out.code, Some(2), "--check with KEYs is bad usage");
+}

@@ -340,3 +340,29 @@ fn envget_redact_filters_each_stream_and_ends_as_the_command_ends() {
         out.stderr
     );
 }
+
+#[test]
+fn the_example_says_which_keys_are_secret_before_their_names_do() {
+    let dir = repo();
+    dir.write(
+        ".env.example",
+        "# @sensitive\nDATABASE_URL=\n# @public\nAPI_KEY=\nGITHUB_TOKEN=\n",
+    );
+    dir.write(
+        ".env",
+        format!("DATABASE_URL=postgres://u:pw@db/app-x\nAPI_KEY={OTHER}\nGITHUB_TOKEN='{TOKEN}'\n"),
+    );
+    dir.write(
+        "cfg.txt",
+        format!("postgres://u:pw@db/app-x\n{OTHER}\n{TOKEN}\n"),
+    );
+    let out = scan(&dir, &["cfg.txt"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(
+        lines(&out),
+        [
+            "cfg.txt:1: DATABASE_URL (as is)",
+            "cfg.txt:3: GITHUB_TOKEN (as is)"
+        ]
+    );
+}

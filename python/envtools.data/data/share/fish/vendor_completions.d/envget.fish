@@ -4,6 +4,7 @@ complete -c envget -l format -d 'Print every key (or only the KEYs given) as dot
 json\t'One JSON object, keys in file order'
 shell\t'`export KEY=\'value\'` lines, for `eval` in sh, bash and zsh'
 names\t'The key names, one per line'"
+complete -c envget -l check -d 'Check what a command would see against EXAMPLE read as a schema (@env-spec): missing and malformed keys, one line each (exit 1); with COMMAND, it runs only when all is well' -r -F
 complete -c envget -l generate -d 'Print a man page or a shell completion script, then exit' -r -f -a "man\t'A roff man page'
 complete-bash\t'bash completions'
 complete-zsh\t'zsh completions'

@@ -1,4 +1,5 @@
 complete -c envscan -s f -l env-file -d 'A .env file whose secret values are looked for (repeatable; default ./.env)' -r -F
+complete -c envscan -l example -d 'The example whose @sensitive and @public say which keys are secret (default: ./.env.example when there is one; else, and for keys it does not declare, the name rule)' -r -F
 complete -c envscan -l history -d 'Scan every version of every file in the history of REV-RANGE (default HEAD)' -r
 complete -c envscan -l format -d 'Output format of the findings' -r -f -a "text\t'One line per finding: FILE:LINE: KEY (FORM)'
 json\t'One JSON object: findings and skipped keys'"
