@@ -38,3 +38,29 @@ echo "    envget: peak RSS $(( kib / 1024 )) MB in ${secs} s"
     'import sys; from dotenv import dotenv_values; dotenv_values(sys.argv[1])' bomb22.env ) 2>/dev/null || true
 read -r kib secs < <(tail -1 rss.txt)
 echo "    python-dotenv on 22 such lines: peak RSS $(( kib / 1024 )) MB in ${secs} s"
+
+# envget --check on a 1,000-key example (every key typed), beside envget --format json on the
+# same .env, and beside varlock load (npm; needs Node 22, which npm's node@22 package ships;
+# PH_OPT_OUT=true: without it varlock's telemetry call fails offline and it crashes).
+"$PYTHON" - <<'PY'
+with open("check.example", "w") as ex, open("check.env", "w") as env:
+    for i in range(1000):
+        t = ["url", "port", "boolean", "string(startsWith=sk-)", "email"][i % 5]
+        v = ["https://h/x", "8080", "true", "sk-abc", "a@b.co"][i % 5]
+        ex.write(f"# key {i}\n# @type={t}\nKEY_{i:04d}=\n")
+        env.write(f"KEY_{i:04d}={v}\n")
+PY
+cp check.example .env.schema
+compare "envget --check, 1,000 typed keys (beside --format json on the same .env)" \
+    "$BIN/envget -f check.env --check check.example" \
+    "$BIN/envget -f check.env --format json"
+VARLOCK=$WORK/varlock
+if (mkdir -p "$VARLOCK" && cd "$VARLOCK" && npm install --silent --no-audit --no-fund node@22 varlock >/dev/null 2>&1); then
+    cp check.env .env
+    sed 's/^\(KEY_[0-9]*\)=$/\1=/' check.example > .env.schema
+    compare "envget --check beside varlock load (Node 22), 1,000 keys" \
+        "$BIN/envget --check check.example" \
+        "env PH_OPT_OUT=true $VARLOCK/node_modules/node/bin/node $VARLOCK/node_modules/varlock/bin/cli.js load"
+else
+    echo "  varlock load: not installable here (npm node@22 varlock failed); not compared"
+fi

@@ -129,6 +129,9 @@ pub enum Format {
     Shell,
     /// The key names, one per line
     Names,
+    /// The file as an .env.example: comments, order and layout kept, the values of sensitive
+    /// keys (by their names) emptied (one -f file)
+    Example,
 }
 
 /// Combinations clap's attributes cannot express.
@@ -139,6 +142,11 @@ pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
     }
     if cli.check.is_some() && (!cli.keys.is_empty() || cli.null) {
         return usage("--check checks the whole file: no KEYs, no -0");
+    }
+    if cli.format == Some(Format::Example)
+        && (!cli.keys.is_empty() || cli.files.len() > 1 || cli.null)
+    {
+        return usage("--format example writes one whole file: one -f FILE, no KEYs, no -0");
     }
     if cli.check.is_some() && cli.format.is_some_and(|f| f != Format::Json) {
         return usage("--check reports as text, or with --format json");

@@ -50,6 +50,9 @@ fn run(mut cli: Cli) -> Result<u8, Failure> {
             cli.override_env,
         ));
     }
+    if cli.format == Some(cli::Format::Example) {
+        return output::example(&files);
+    }
     if cli.keys.is_empty() {
         let all = load::merge(parsed);
         let pairs: Vec<(&str, &str)> = all.iter().collect();

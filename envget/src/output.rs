@@ -8,6 +8,31 @@ use envtools_cli::warn::warn;
 use envtools_cli::Failure;
 use std::io::{self, Write};
 
+/// `--format example`: the file as an `.env.example`, every byte kept but the values of the
+/// sensitive keys (by the one rule of names), which are emptied: for the person who prepares
+/// a project, so that no secret goes into the example.
+pub fn example(files: &[crate::load::Loaded]) -> Result<u8, Failure> {
+    let Some(crate::load::Content::Bytes(bytes)) = files.first().map(|f| &f.content) else {
+        return Ok(exit_codes::SUCCESS);
+    };
+    let name = files.first().map_or(String::new(), |f| f.name.clone());
+    let text = envfile::read::decode(bytes)
+        .map_err(|e| Failure::at_line(exit_codes::ERROR, &name, e.line, "not valid UTF-8"))?;
+    let parsed = envfile::read::parse_text(text);
+    let mut changes: Vec<envfile::edit::Change> = Vec::new();
+    for e in &parsed.entries {
+        let secret = envtools_secrets::rule::is_secret_key(&e.key);
+        if secret && !e.value.is_empty() && !changes.iter().any(|c| c.key() == e.key) {
+            changes.push(envfile::edit::Change::Set {
+                key: e.key.to_string(),
+                encoded: String::new(),
+            });
+        }
+    }
+    let out = envfile::edit::apply(text, &changes);
+    finish(|w| w.write_all(out.as_bytes()))
+}
+
 /// Print every pair in `format`; exit code 0, or a failure when stdout cannot be written.
 pub fn print(pairs: &[(&str, &str)], format: Format, null: bool) -> Result<u8, Failure> {
     finish(|out| write_format(out, format, pairs, null))
@@ -55,6 +80,8 @@ fn write_format(
     null: bool,
 ) -> io::Result<()> {
     match format {
+        // Handled whole-file by `example`, never as pairs.
+        Format::Example => {}
         Format::Names => {
             for (k, _) in pairs {
                 out.write_all(k.as_bytes())?;

@@ -2,7 +2,6 @@
 //! to change (asking through `prompt.rs`, `example.rs`), `update.rs` writes it.
 
 mod cli;
-mod example;
 mod exit_codes;
 mod gitignore;
 mod plan;
@@ -41,14 +40,36 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             .collect();
         return web::run(cli, &real, &name, asks, rules);
     }
-    let plan = plan::build(cli, &real, &name)?;
-    if plan.changes.is_empty() {
-        return Ok(());
+    let built = plan::build(cli, &real, &name)?;
+    let plan = &built.plan;
+    if !plan.changes.is_empty() {
+        let outcome = update::apply(&real, &name, &plan.changes, &plan.expectations(), &rules)?;
+        for key in &outcome.absent {
+            eprintln!("envset: {key} is not set in {name}; nothing to remove");
+        }
+        gitignore::check(&real, outcome.created, cli.gitignore);
     }
-    let outcome = update::apply(&real, &name, &plan.changes, &plan.expectations(), &rules)?;
-    for key in &outcome.absent {
-        eprintln!("envset: {key} is not set in {name}; nothing to remove");
+    if let Some(example) = &cli.from_example {
+        summary(&built, &name, example);
     }
-    gitignore::check(&real, outcome.created, cli.gitignore);
-    Ok(())
+    built.interrupted.map_or(Ok(()), Err)
+}
+
+/// `--from-example`'s last line: how many keys were saved, and which are still missing.
+fn summary(built: &plan::Built, name: &str, example: &std::path::Path) {
+    let saved = built.plan.saved_values();
+    let missing = &built.missing;
+    if saved == 0 && missing.is_empty() {
+        return;
+    }
+    let keys = |n: usize| if n == 1 { "key" } else { "keys" };
+    let mut line = format!("envset: saved {saved} {} to {name}", keys(saved));
+    if !missing.is_empty() {
+        line.push_str(&format!(
+            "; still missing: {} (envset --from-example {} asks again)",
+            missing.join(", "),
+            example.display()
+        ));
+    }
+    eprintln!("{line}");
 }

@@ -3,7 +3,6 @@
 //! anything is written.
 
 use crate::cli::Cli;
-use crate::example;
 use crate::exit_codes;
 use crate::prompt::{Answer, Answers, Question};
 use envfile::edit::{Change, Expect};
@@ -38,6 +37,14 @@ impl Plan {
         self.values.push((key.to_string(), None));
     }
 
+    /// How many keys get a non-empty value.
+    pub fn saved_values(&self) -> usize {
+        self.values
+            .iter()
+            .filter(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
+            .count()
+    }
+
     /// What each changed key must read back as, for the verify step.
     pub fn expectations(&self) -> Vec<Expect<'_>> {
         self.values
@@ -67,52 +74,98 @@ pub struct Ask {
     pub explanation: Vec<String>,
     /// The key already has a value: an empty answer keeps it.
     pub has_old: bool,
+    /// Typed hidden (a KEY of the command line always is; an example's key when the example
+    /// or its name says it is sensitive).
+    pub sensitive: bool,
+    pub required: bool,
+    pub ty: Option<envtools_schema::Type>,
 }
 
 impl Ask {
-    /// The question, as the prompt (or the page) asks it.
+    /// The question, as the prompt (or the page) asks it: hidden when sensitive, unless
+    /// `visible`.
     pub fn question(&self, visible: bool) -> Question<'_> {
         Question {
             key: &self.key,
             has_old: self.has_old,
             default: self.default.as_deref(),
             explanation: &self.explanation,
-            visible,
+            visible: visible || !self.sensitive,
+            required: self.required,
+            ty: self.ty.as_ref(),
         }
     }
 }
 
+/// A plan, and how asking ended.
+pub struct Built {
+    pub plan: Plan,
+    /// Ctrl-C at a question: the answers given before it are still written.
+    pub interrupted: Option<Failure>,
+    /// Keys of the example skipped now or before, and left without a value.
+    pub missing: Vec<String>,
+}
+
 /// The plan for this command line, asking at the terminal or on standard input. `real` is the
 /// file (symlinks resolved), `name` how messages call it.
-pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Plan, Failure> {
+pub fn build(cli: &Cli, real: &Path, name: &str) -> Result<Built, Failure> {
+    let mut built = Built {
+        plan: Plan::default(),
+        interrupted: None,
+        missing: Vec::new(),
+    };
     if cli.unset {
-        let mut plan = Plan::default();
         for key in &cli.args {
             check_key(key)?;
-            plan.unset(key);
+            built.plan.unset(key);
         }
-        return Ok(plan);
+        return Ok(built);
     }
-    let items = items(cli, real, name)?;
+    let (items, skipped_before) = items_and_skips(cli, real, name)?;
+    built.missing = skipped_before;
     let mut answers = Answers::new(cli.stdin_all, cli.confirm);
-    let mut plan = Plan::default();
     for item in items {
         let (key, value) = match item {
             Item::Given { key, value } => (key, value),
-            Item::Ask(ask) => match answers.ask(&ask.question(cli.visible))? {
-                Answer::Value(v) => (ask.key, v),
-                Answer::KeepOld => continue,
+            Item::Ask(ask) => match answers.ask(&ask.question(cli.visible)) {
+                Ok(Answer::Value(v)) => (ask.key, v),
+                Ok(Answer::KeepOld) => continue,
+                Ok(Answer::Skip) => {
+                    // Remembered as present and empty, so --if-unset does not ask again.
+                    if !ask.has_old && ask.default.is_some() {
+                        built.plan.set(&ask.key, String::new(), cli.unportable)?;
+                    }
+                    if ask.required {
+                        built.missing.push(ask.key);
+                    }
+                    continue;
+                }
+                Err(f) if f.code == exit_codes::INTERRUPTED => {
+                    built.interrupted = Some(f);
+                    break;
+                }
+                Err(f) => return Err(f),
             },
         };
-        plan.set(&key, value, cli.unportable)?;
+        built.plan.set(&key, value, cli.unportable)?;
     }
-    Ok(plan)
+    Ok(built)
 }
 
 /// The keys this command line sets or asks for, in order: the example's keys that the file
 /// lacks or has empty, or the KEY and KEY=VALUE arguments (with `--if-unset`, keys already
 /// set are left out, and said so). Every key is checked before anything is asked.
 pub fn items(cli: &Cli, real: &Path, name: &str) -> Result<Vec<Item>, Failure> {
+    items_and_skips(cli, real, name).map(|(items, _)| items)
+}
+
+/// [`items`], and the required keys of the example skipped before (present and empty; with
+/// `--if-unset` they are not asked again, and named in one line instead).
+fn items_and_skips(
+    cli: &Cli,
+    real: &Path,
+    name: &str,
+) -> Result<(Vec<Item>, Vec<String>), Failure> {
     // What the file holds now decides what to ask (the edit re-reads it under the lock). Not
     // needed when every value is on the command line and nothing is conditional.
     let needs_current =
@@ -132,8 +185,8 @@ pub fn items(cli: &Cli, real: &Path, name: &str) -> Result<Vec<Item>, Failure> {
     })?;
     let current = envfile::read::parse_text_for(text, |_| true);
     match &cli.from_example {
-        Some(example) => from_example(example, &current),
-        None => from_args(cli, name, &current),
+        Some(example) => from_example(example, &current, cli.if_unset),
+        None => from_args(cli, name, &current).map(|items| (items, Vec::new())),
     }
 }
 
@@ -147,9 +200,15 @@ fn is_set(current: &Parsed, key: &str) -> bool {
     current.get(key).is_some_and(|v| !v.is_empty())
 }
 
-/// `--from-example`: the keys of the example that the file lacks or has empty.
-fn from_example(example: &Path, current: &Parsed) -> Result<Vec<Item>, Failure> {
-    let bytes = std::fs::read(example).with_path(exit_codes::ERROR, example)?;
+/// `--from-example`: the keys of the example (read as a schema) that the file lacks or has
+/// empty; with `if_unset`, a key present and empty was skipped before: not asked, named.
+fn from_example(
+    example: &Path,
+    current: &Parsed,
+    if_unset: bool,
+) -> Result<(Vec<Item>, Vec<String>), Failure> {
+    let bytes = envtools_cli::input::read_file(example, envtools_cli::input::SETTINGS_CAP)
+        .with_path(exit_codes::ERROR, example)?;
     let text = envfile::read::decode(&bytes).map_err(|e| {
         Failure::at_line(
             exit_codes::ERROR,
@@ -158,20 +217,35 @@ fn from_example(example: &Path, current: &Parsed) -> Result<Vec<Item>, Failure> 
             "not valid UTF-8",
         )
     })?;
-    let mut items = Vec::new();
-    for k in example::keys(text)
-        .into_iter()
-        .filter(|k| !is_set(current, &k.key))
-    {
+    let schema = envtools_schema::parse(text);
+    for w in &schema.warnings {
+        envtools_cli::warn::at_line("envset", false, example.display(), w.line, &w.message);
+    }
+    let (mut items, mut skipped) = (Vec::new(), Vec::new());
+    let mut seen: Vec<&str> = Vec::new();
+    for k in &schema.items {
+        if seen.contains(&k.key.as_str()) || is_set(current, &k.key) {
+            continue;
+        }
+        seen.push(&k.key);
+        if if_unset && current.get(&k.key).is_some() {
+            if k.required {
+                skipped.push(k.key.clone());
+            }
+            continue;
+        }
         check_key(&k.key)?;
         items.push(Item::Ask(Ask {
-            key: k.key,
-            default: Some(k.default),
-            explanation: k.explanation,
+            key: k.key.clone(),
+            default: Some(k.default.clone()),
+            explanation: k.help.iter().map(|h| format!("# {h}")).collect(),
             has_old: false,
+            sensitive: k.sensitive,
+            required: k.required,
+            ty: k.ty.clone(),
         }));
     }
-    Ok(items)
+    Ok((items, skipped))
 }
 
 /// `KEY=VALUE` and `KEY` arguments.
@@ -199,6 +273,9 @@ fn from_args(cli: &Cli, name: &str, current: &Parsed) -> Result<Vec<Item>, Failu
                 key,
                 default: None,
                 explanation: Vec::new(),
+                sensitive: true,
+                required: true,
+                ty: None,
             }),
         });
     }

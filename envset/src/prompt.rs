@@ -17,6 +17,11 @@ pub struct Question<'a> {
     pub explanation: &'a [String],
     /// Echo what is typed (else hidden).
     pub visible: bool,
+    /// An empty answer is not a value: at a terminal the key is skipped, from standard input
+    /// it is refused. An optional key is skipped either way.
+    pub required: bool,
+    /// The type an answer must have (from `.env.example`'s `@type`).
+    pub ty: Option<&'a envtools_schema::Type>,
 }
 
 /// An answer: a value, or "keep what the file has".
@@ -24,6 +29,8 @@ pub struct Question<'a> {
 pub enum Answer {
     Value(String),
     KeepOld,
+    /// No value: the key is left for later (`.env.example`'s keys only).
+    Skip,
 }
 
 /// The source of answers for this run.
@@ -69,7 +76,14 @@ impl Answers {
             }
             let value = line.strip_suffix('\n').unwrap_or(&line);
             let value = value.strip_suffix('\r').unwrap_or(value).to_string();
-            return settle(q, value).ok_or_else(|| no_value(q.key));
+            let answer = settle(q, value).ok_or_else(|| no_value(q.key))?;
+            return match malformed(q, &answer) {
+                Some(why) => Err(Failure::new(
+                    exit_codes::REFUSED,
+                    format!("{}: malformed: {why}; nothing written", q.key),
+                )),
+                None => Ok(answer),
+            };
         }
         self.ask_terminal(q)
     }
@@ -79,16 +93,31 @@ impl Answers {
             eprintln!("{line}");
         }
         let prompt = match (q.default, q.has_old) {
-            (Some(d), _) if !d.is_empty() => format!("{} [{d}]: ", q.key),
+            // A secret's default is not shown: it is hidden like the answer.
+            (Some(d), _) if !d.is_empty() && q.visible => format!("{} [{d}]: ", q.key),
+            (Some(d), _) if !d.is_empty() => {
+                format!("{} (Enter keeps the example's value): ", q.key)
+            }
             (_, true) => format!("{} (Enter keeps the current value): ", q.key),
+            _ if q.ty.is_some() || q.default.is_some() => format!("{} (Enter skips): ", q.key),
             _ => format!("{}: ", q.key),
         };
         loop {
             let first = read_terminal(&mut self.stdin, &prompt, q.visible)?;
-            let Some(answer) = settle(q, first.clone()) else {
-                eprintln!("envset: a value is required for {}", q.key);
-                continue;
+            // At a terminal, Enter on a key of the example skips it (it is asked again by a
+            // later `envset --from-example`).
+            let answer = match settle(q, first.clone()) {
+                Some(a) => a,
+                None if q.default.is_some() => Answer::Skip,
+                None => {
+                    eprintln!("envset: a value is required for {}", q.key);
+                    continue;
+                }
             };
+            if let Some(why) = malformed(q, &answer) {
+                eprintln!("envset: {}: malformed: {why}; try again", q.key);
+                continue;
+            }
             if self.confirm && answer != Answer::KeepOld {
                 let again =
                     read_terminal(&mut self.stdin, &format!("{} (again): ", q.key), q.visible)?;
@@ -102,7 +131,8 @@ impl Answers {
     }
 }
 
-/// An empty reply takes the default, else keeps the old value, else is no answer (`None`).
+/// An empty reply takes the default, else keeps the old value, else skips an optional key,
+/// else is no answer (`None`).
 pub fn settle(q: &Question, value: String) -> Option<Answer> {
     if !value.is_empty() {
         return Some(Answer::Value(value));
@@ -110,6 +140,15 @@ pub fn settle(q: &Question, value: String) -> Option<Answer> {
     match q.default {
         Some(d) if !d.is_empty() => Some(Answer::Value(d.to_string())),
         _ if q.has_old => Some(Answer::KeepOld),
+        _ if !q.required => Some(Answer::Skip),
+        _ => None,
+    }
+}
+
+/// Why `answer` is not of the question's type (never the value), if it is not.
+pub fn malformed(q: &Question, answer: &Answer) -> Option<String> {
+    match (answer, q.ty) {
+        (Answer::Value(v), Some(t)) => t.check(v).err(),
         _ => None,
     }
 }

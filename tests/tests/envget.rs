@@ -882,3 +882,20 @@ fn check_then_command_runs_the_command_only_when_all_is_well() {
     let out = dir.run("envget", &["--check", ".env.example", "PORT"]);
     assert_eq!(out.code, Some(2), "--check with KEYs is bad usage");
 }
+
+#[test]
+fn format_example_writes_an_example_with_every_byte_but_the_secrets() {
+    let dir = TestDir::new();
+    dir.write(
+        ".env",
+        "# The model\nOLLAMA_MODEL=llama3.1\n\n# Your token\nexport HF_TOKEN=\"hf_real_secret\" # mine\nAPI_KEY=abcdefgh\nAPI_KEY=again\nEMPTY_TOKEN=\n",
+    );
+    let out = dir.run("envget", &["--format", "example"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "# The model\nOLLAMA_MODEL=llama3.1\n\n# Your token\nexport HF_TOKEN= # mine\nAPI_KEY=\nAPI_KEY=\nEMPTY_TOKEN=\n"
+    );
+    let out = dir.run("envget", &["--format", "example", "OLLAMA_MODEL"]);
+    assert_eq!(out.code, Some(2));
+}

@@ -861,17 +861,124 @@ mod terminal {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(screen.contains("# Your model"), "{screen:?}");
         p.send_line("qwen3").unwrap_or_else(|e| panic!("{e}"));
-        p.exp_string("HF_TOKEN: ").unwrap_or_else(|e| panic!("{e}"));
+        // Not sensitive: typed in the clear. HF_TOKEN is (its name says so): hidden.
+        let screen = p
+            .exp_string("HF_TOKEN (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(screen.contains("qwen3"), "{screen:?}");
         p.send_line("hf_hidden").unwrap_or_else(|e| panic!("{e}"));
         let rest = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(exit_code(&p), Some(0));
-        assert!(
-            !rest.contains("hf_hidden") && !rest.contains("qwen3"),
-            "{rest:?}"
-        );
+        assert!(!rest.contains("hf_hidden"), "{rest:?}");
+        assert!(rest.contains("envset: saved 3 keys to .env"), "{rest:?}");
         assert_eq!(
             dir.read(".env"),
             b"OLLAMA_API_URL=http://127.0.0.1:11434/api/chat\nOLLAMA_MODEL=qwen3\nHF_TOKEN=hf_hidden\n"
         );
     }
+
+    const TYPED: &str = "# @type=url\nOLLAMA_API_URL=http://127.0.0.1:11434\n# @type=port\nPORT=\n# Your token\n# @type=string(startsWith=hf_)\nHF_TOKEN=\n# @optional\nEXTRA_SECRET=\n";
+
+    #[test]
+    fn a_malformed_answer_is_asked_again_a_required_key_can_be_skipped_and_not_asked_again() {
+        let dir = TestDir::new();
+        dir.write(".env.example", TYPED);
+        let mut p = spawn_envset(&dir, &["--from-example", ".env.example"]);
+        p.exp_string("OLLAMA_API_URL [http://127.0.0.1:11434]: ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("localhost:1234")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("envset: OLLAMA_API_URL: malformed: not a URL (it needs a scheme, such as https://); try again")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("OLLAMA_API_URL [http://127.0.0.1:11434]: ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("http://localhost:1234")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("PORT (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("80").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("HF_TOKEN (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("EXTRA_SECRET (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("").unwrap_or_else(|e| panic!("{e}"));
+        let rest = p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exit_code(&p), Some(0), "{rest:?}");
+        assert!(
+            rest.contains("envset: saved 2 keys to .env; still missing: HF_TOKEN (envset --from-example .env.example asks again)"),
+            "{rest:?}"
+        );
+        assert_eq!(
+            dir.read(".env"),
+            b"OLLAMA_API_URL=http://localhost:1234\nPORT=80\nHF_TOKEN=\nEXTRA_SECRET=\n"
+        );
+        // The shell's start-up (--if-unset) asks nothing more, and names what is missing.
+        let out = dir.run_stdin(
+            "envset",
+            &["--if-unset", "--from-example", ".env.example"],
+            "",
+        );
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            "envset: saved 0 keys to .env; still missing: HF_TOKEN (envset --from-example .env.example asks again)\n"
+        );
+        // Without --if-unset it asks again.
+        let mut p = spawn_envset(&dir, &["--from-example", ".env.example"]);
+        p.exp_string("HF_TOKEN (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("hf_now").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("EXTRA_SECRET (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert!(String::from_utf8_lossy(&dir.read(".env")).contains("HF_TOKEN=hf_now\n"));
+    }
+
+    #[test]
+    fn ctrl_c_at_a_question_keeps_the_answers_already_given() {
+        let dir = TestDir::new();
+        dir.write(".env.example", TYPED);
+        let mut p = spawn_envset(&dir, &["--from-example", ".env.example"]);
+        p.exp_string("OLLAMA_API_URL [http://127.0.0.1:11434]: ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("PORT (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_line("8080").unwrap_or_else(|e| panic!("{e}"));
+        p.exp_string("HF_TOKEN (Enter skips): ")
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.send_control('c').unwrap_or_else(|e| panic!("{e}"));
+        p.exp_eof().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exit_code(&p), Some(130));
+        assert_eq!(
+            dir.read(".env"),
+            b"OLLAMA_API_URL=http://127.0.0.1:11434\nPORT=8080\n"
+        );
+    }
+}
+
+#[test]
+fn from_stdin_a_malformed_answer_is_exit_1_naming_the_key_and_nothing_is_written() {
+    let dir = TestDir::new();
+    dir.write(
+        ".env.example",
+        "# @type=port\nPORT=\n# @type=boolean @optional\nDEBUG=\n",
+    );
+    let out = dir.run_stdin("envset", &["--from-example", ".env.example"], "70000\n\n");
+    assert_eq!(out.code, Some(1));
+    assert_eq!(
+        out.stderr,
+        "envset: PORT: malformed: not a port from 0 to 65535; nothing written\n"
+    );
+    assert!(!dir.path().join(".env").exists());
+    // An optional key may be left empty, from standard input too.
+    let out = dir.run_stdin("envset", &["--from-example", ".env.example"], "8080\n\n");
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        dir.read(".env"),
+        b"PORT=8080\nDEBUG=\n",
+        "the skip is remembered"
+    );
 }

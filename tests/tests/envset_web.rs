@@ -159,7 +159,9 @@ fn only_the_token_path_at_our_host_serves_and_every_response_is_locked_down() {
         assert!(head.contains(h), "{h} in\n{head}");
     }
     assert!(
-        body.contains("<label for=\"OLLAMA_MODEL\">OLLAMA_MODEL</label>"),
+        body.contains(
+            "<label for=\"OLLAMA_MODEL\">OLLAMA_MODEL <span class=\"need\">(optional)</span></label>"
+        ),
         "{body}"
     );
     assert!(body.contains("Your token for the API") && body.contains("type=\"password\""));
@@ -337,7 +339,7 @@ fn a_person_fills_the_page_in_chromium_and_the_file_reads_back_in_python_dotenv(
     // What the person saw: the labels and the example's comments, in order.
     assert_eq!(
         out.stdout,
-        "label OLLAMA_MODEL\nnote The model to use\nlabel API_TOKEN\nnote Your token for the API\nnote (never committed)\nsaid Saved 2 keys to .env\n"
+        "label OLLAMA_MODEL (optional)\nnote The model to use\nlabel API_TOKEN (required)\nnote Your token for the API\nnote (never committed)\nsaid Saved 2 keys to .env\n"
     );
     let (code, stderr) = page.finish();
     assert_eq!(code, Some(0), "{stderr}");
@@ -618,4 +620,42 @@ fn ctrl_c_while_the_page_waits_exits_130_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!dir.path().join(".env").exists());
+}
+
+#[test]
+fn the_page_uses_the_schemas_input_types_and_refuses_a_malformed_value_beside_its_field() {
+    let dir = TestDir::new();
+    dir.write(
+        ".env.example",
+        "# @type=url\nOLLAMA_API_URL=http://127.0.0.1:11434\n# @type=port @required\nPORT=\n# @type=email @optional\nCONTACT=\nHF_TOKEN=\n",
+    );
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "30"]);
+    let (_, _, body) = page.get(&page.path, &page.host());
+    for want in [
+        "id=\"OLLAMA_API_URL\" name=\"OLLAMA_API_URL\" type=\"url\"",
+        "id=\"PORT\" name=\"PORT\" type=\"number\"",
+        "id=\"CONTACT\" name=\"CONTACT\" type=\"email\"",
+        "id=\"HF_TOKEN\" name=\"HF_TOKEN\" type=\"password\"",
+        "PORT <span class=\"need\">(required)</span>",
+        "CONTACT <span class=\"need\">(optional)</span>",
+    ] {
+        assert!(body.contains(want), "{want} in {body}");
+    }
+    let csrf = page.csrf();
+    let (status, _, body) = page.post(&format!("csrf={csrf}&PORT=70000&HF_TOKEN=hf_x"), "");
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("Malformed: not a port from 0 to 65535."),
+        "{body}"
+    );
+    assert!(!body.contains("70000") && !body.contains("hf_x"), "{body}");
+    assert!(!dir.path().join(".env").exists(), "nothing written");
+    let (status, _, body) = page.post(&format!("csrf={csrf}&PORT=8080&HF_TOKEN=hf_x"), "");
+    assert_eq!(status, 200, "{body}");
+    let (code, stderr) = page.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        dir.read(".env"),
+        b"OLLAMA_API_URL=http://127.0.0.1:11434\nPORT=8080\nHF_TOKEN=hf_x\n"
+    );
 }

@@ -329,9 +329,16 @@ fn save(shared: &Shared, value: &dyn Fn(&str) -> Option<Option<String>>) -> Resu
             }
             None => prompt::settle(&question, String::new()),
         };
+        if let Some(why) = answer
+            .as_ref()
+            .and_then(|a| prompt::malformed(&question, a))
+        {
+            refused.push((ask.key.clone(), format!("Malformed: {why}.")));
+            continue;
+        }
         match answer {
             None => refused.push((ask.key.clone(), "A value is required.".to_string())),
-            Some(Answer::KeepOld) => {}
+            Some(Answer::KeepOld | Answer::Skip) => {}
             Some(Answer::Value(v)) => {
                 if let Err(f) = plan.set(&ask.key, v, shared.unportable) {
                     refused.push((ask.key.clone(), f.message));

@@ -67,12 +67,22 @@ pub fn form(file: &str, asks: &[Ask], csrf: &str, visible: bool, notes: &[FieldN
 
 fn field(ask: &Ask, visible: bool, notes: &[FieldNote]) -> String {
     let key = esc(&ask.key);
-    let mut out = format!("<label for=\"{key}\">{key}</label>\n");
+    let visible = visible || !ask.sensitive;
+    let need = if ask.required { "required" } else { "optional" };
+    let mut out =
+        format!("<label for=\"{key}\">{key} <span class=\"need\">({need})</span></label>\n");
     for line in &ask.explanation {
         let text = line.trim_start_matches('#').trim();
         out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(text)));
     }
-    let kind = if visible { "text" } else { "password" };
+    use envtools_schema::Type;
+    let kind = match (&ask.ty, visible) {
+        (_, false) => "password",
+        (Some(Type::Url { .. }), _) => "url",
+        (Some(Type::Email), _) => "email",
+        (Some(Type::Number { .. } | Type::Port { .. }), _) => "number",
+        _ => "text",
+    };
     let placeholder = match (&ask.default, visible) {
         (Some(d), true) if !d.is_empty() => format!(" placeholder=\"{}\"", esc(d)),
         _ => String::new(),

@@ -3,7 +3,8 @@ complete -c envget -s d -l default -d 'Print VALUE for a KEY that is not set, an
 complete -c envget -l format -d 'Print every key (or only the KEYs given) as dotenv (KEY=value lines python-dotenv and sh read back unchanged), json (one object, file order), shell (export lines for eval) or names' -r -f -a "dotenv\t'KEY=value lines that envget, python-dotenv and `sh` all read back unchanged'
 json\t'One JSON object, keys in file order'
 shell\t'`export KEY=\'value\'` lines, for `eval` in sh, bash and zsh'
-names\t'The key names, one per line'"
+names\t'The key names, one per line'
+example\t'The file as an .env.example: comments, order and layout kept, the values of sensitive keys (by their names) emptied (one -f file)'"
 complete -c envget -l check -d 'Check what a command would see against EXAMPLE read as a schema (@env-spec): missing and malformed keys, one line each (exit 1); with COMMAND, it runs only when all is well' -r -F
 complete -c envget -l generate -d 'Print a man page or a shell completion script, then exit' -r -f -a "man\t'A roff man page'
 complete-bash\t'bash completions'
