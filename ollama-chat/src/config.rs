@@ -123,8 +123,25 @@ fn redactor(
         let from_env = keys
             .iter()
             .filter_map(|(k, v)| v.as_deref().map(|v| (*k, v)));
-        Redactor::new(env.file.iter().chain(from_env))
+        let schema = example_beside(cli.env_file.as_deref());
+        Redactor::with_rule(env.file.iter().chain(from_env), |k| schema.is_sensitive(k))
     }
+}
+
+/// The `.env.example` beside the `.env` read, as a schema (which keys are sensitive); none
+/// when there is no readable one (the name rule alone).
+fn example_beside(env_file: Option<&Path>) -> envtools_schema::Schema {
+    let dir = env_file
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty());
+    let path = dir.map_or_else(
+        || Path::new(".env.example").to_path_buf(),
+        |d| d.join(".env.example"),
+    );
+    envtools_cli::input::read_file(&path, envtools_cli::input::SETTINGS_CAP)
+        .ok()
+        .map(|b| envtools_schema::parse(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default()
 }
 
 /// Where requests go and in which protocol: flags, then the environment, then `.env`

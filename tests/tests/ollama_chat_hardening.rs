@@ -582,3 +582,34 @@ fn a_full_context_is_said_in_one_line_and_the_repl_drops_its_oldest_turns_to_go_
         format!("ollama-chat: the conversation does not fit the model's context (5000 tokens sent, 4096 fit) at {url}: /clear in the REPL, send less, or give the model a larger context (-o num_ctx=N on Ollama, --ctx-size on llama-server)\n")
     );
 }
+
+#[test]
+fn the_example_says_which_values_are_secret_for_redaction_too() {
+    let server = FakeOllama::start(Reply::Echo);
+    let dir = TestDir::new();
+    dir.write(
+        ".env.example",
+        "# @sensitive\nDATABASE_URL=\n# @public\nSITE_KEY=\n",
+    );
+    dir.write(
+        ".env",
+        "DATABASE_URL=postgres://u:pw@db/app-x\nSITE_KEY=public-site-key-1\n",
+    );
+    let url = server.url();
+    let out = run_command(
+        chat(&dir).args([
+            "--url",
+            &url,
+            "-m",
+            "m",
+            "postgres://u:pw@db/app-x and public-site-key-1",
+        ]),
+        None,
+    );
+    out.assert_success();
+    let sent = server.last_chat()["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(sent, "[redacted:DATABASE_URL] and public-site-key-1");
+}

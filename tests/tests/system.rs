@@ -814,3 +814,23 @@ fn a_uv_lock_project_starts_with_the_dev_shells_tools() {
     );
     assert!(!out.stderr.contains("with pip"), "{}", out.stderr);
 }
+
+#[test]
+fn the_start_up_with_a_skipped_key_asks_nothing_names_it_and_starts_the_shell() {
+    let dir = example_project();
+    // A key skipped at an earlier start is present and empty.
+    dir.write(
+        ".env",
+        "OLLAMA_API_URL=http://127.0.0.1:9/api/chat\nOLLAMA_MODEL=llama3.1\nEXAMPLE_API_TOKEN=\n",
+    );
+    let out = hook(&dir, &[], None);
+    out.assert_success();
+    assert_eq!(out.stdout, "the shell ran\n");
+    assert!(
+        out.stderr.starts_with(
+            "envset: saved 0 keys to .env; still missing: EXAMPLE_API_TOKEN (envset --from-example .env.example asks again)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -23,7 +23,15 @@ impl Default for Redactor {
 impl Redactor {
     /// From (key, value) pairs: the secret ones by the rule, with values long enough.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Redactor {
-        let (secrets, _short): (Vec<Secret>, _) = envtools_secrets::select(pairs);
+        Redactor::with_rule(pairs, envtools_secrets::rule::is_secret_key)
+    }
+
+    /// [`Redactor::new`] with the rule of a schema (`.env.example`'s `@sensitive`).
+    pub fn with_rule<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        is_secret: impl Fn(&str) -> bool,
+    ) -> Redactor {
+        let (secrets, _short): (Vec<Secret>, _) = envtools_secrets::select_by(pairs, is_secret);
         Redactor {
             matcher: Matcher::new(&secrets, false),
         }
