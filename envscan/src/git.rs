@@ -3,7 +3,7 @@
 //! commit that has it); and the pre-commit hook that runs `envscan --staged`.
 
 use crate::exit_codes;
-use crate::report::Findings;
+use crate::report::{Findings, Place};
 use crate::scan;
 use envtools_cli::{Context, Failure};
 use envtools_secrets::Matcher;
@@ -129,9 +129,19 @@ fn blobs_scan(
         };
         let blob = (&mut out).take(size);
         let mut hits = Vec::new();
-        scan::reader(matcher, blob, shown, &mut buf, &mut |p, f| {
-            hits.push((p, f.clone()))
-        })
+        scan::reader(
+            matcher,
+            blob,
+            &mut buf,
+            scan::Lines::Now,
+            &mut |_, line, f| {
+                let place = Place {
+                    file: shown.clone(),
+                    at: format!(":{line}"),
+                };
+                hits.push((place, f.clone()))
+            },
+        )
         .context(exit_codes::ERROR, || "git cat-file")?;
         for (place, f) in hits {
             found.add(place, &f)?;

@@ -138,12 +138,27 @@ pub fn file(matcher: &Matcher, path: &Path, buf: &mut Vec<u8>) -> Result<Hits, F
             return Ok(notebook_cells(matcher, &name, &nb));
         }
     }
-    let mut hits = Vec::new();
-    reader(matcher, file, &name, buf, &mut |place, f| {
-        hits.push((place, f.clone()))
+    let mut found: Vec<(u64, Found)> = Vec::new();
+    reader(matcher, file, buf, Lines::Later, &mut |at, _, f| {
+        found.push((at, f.clone()))
     })
     .with_path(exit_codes::ERROR, path)?;
-    Ok(hits)
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let offsets: Vec<u64> = found.iter().map(|(at, _)| *at).collect();
+    let lines = lines_at(path, &offsets, buf).with_path(exit_codes::ERROR, path)?;
+    Ok(found
+        .into_iter()
+        .zip(lines)
+        .map(|((_, f), line)| {
+            let place = Place {
+                file: name.clone(),
+                at: format!(":{line}"),
+            };
+            (place, f)
+        })
+        .collect())
 }
 
 /// A notebook: each cell's source and outputs, named `FILE: cell N source|output`.
@@ -170,20 +185,29 @@ fn notebook_cells(matcher: &Matcher, name: &str, nb: &serde_json::Value) -> Hits
     hits
 }
 
+/// When line numbers are found: as the bytes pass (a stream read once), or afterwards, only
+/// for a file that has findings (most have none, and counting every newline of every file
+/// would cost more than the search).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    Now,
+    Later,
+}
+
 /// Scan what `input` gives, a chunk at a time in `buf` (a match across two chunks is found),
-/// calling `hit` with each finding, named `NAME:LINE`.
+/// calling `hit` with each finding's offset, its line (0 with [`Lines::Later`]) and itself.
 pub fn reader(
     matcher: &Matcher,
     mut input: impl Read,
-    name: &str,
     buf: &mut Vec<u8>,
-    hit: &mut dyn FnMut(Place, &Found),
+    lines: Lines,
+    hit: &mut dyn FnMut(u64, usize, &Found),
 ) -> std::io::Result<()> {
     let keep = matcher.longest().saturating_sub(1);
     if buf.len() < CHUNK + keep {
         buf.resize(CHUNK + keep, 0);
     }
-    let (mut filled, mut line) = (0usize, 1usize);
+    let (mut filled, mut line, mut base) = (0usize, 1usize, 0u64);
     loop {
         let n = match input.read(&mut buf[filled..]) {
             Ok(n) => n,
@@ -201,28 +225,57 @@ pub fn reader(
             .into_iter()
             .filter(|f| f.start < limit)
         {
-            line += count_lines(&buf[counted..f.start]);
-            counted = f.start;
-            let place = Place {
-                file: name.to_string(),
-                at: format!(":{line}"),
-            };
-            hit(place, &f);
+            if lines == Lines::Now {
+                line += count_lines(&buf[counted..f.start]);
+                counted = f.start;
+            }
+            let at_line = if lines == Lines::Now { line } else { 0 };
+            hit(base + f.start as u64, at_line, &f);
         }
-        line += count_lines(&buf[counted..limit]);
+        if lines == Lines::Now {
+            line += count_lines(&buf[counted..limit]);
+        }
         buf.copy_within(limit..filled, 0);
         filled -= limit;
+        base += limit as u64;
         if n == 0 {
             return Ok(());
         }
     }
 }
 
-fn count_lines(bytes: &[u8]) -> usize {
-    memchr_count(bytes)
+/// The line of each of `offsets` (sorted) in the file at `path`, read again.
+fn lines_at(path: &Path, offsets: &[u64], buf: &mut [u8]) -> std::io::Result<Vec<usize>> {
+    let mut file = envtools_cli::input::open_regular(path)?;
+    let (mut out, mut line, mut at) = (Vec::with_capacity(offsets.len()), 1usize, 0u64);
+    let mut next = offsets.iter().peekable();
+    while next.peek().is_some() {
+        let n = file.read(buf)?;
+        let chunk = &buf[..n];
+        let mut from = 0usize;
+        while let Some(&&o) = next.peek() {
+            if n != 0 && o >= at + n as u64 {
+                break;
+            }
+            let upto = ((o - at) as usize).min(n);
+            line += count_lines(&chunk[from..upto]);
+            from = upto;
+            out.push(line);
+            next.next();
+        }
+        line += count_lines(&chunk[from..]);
+        at += n as u64;
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(out)
 }
 
-/// Newlines in `bytes` (the compiler vectorises this loop).
-fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+/// Newlines in `bytes`, counted a block of 255 at a time in bytes (which vectorises).
+fn count_lines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|c| usize::from(c.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>()))
+        .sum()
 }
