@@ -366,3 +366,36 @@ fn the_example_says_which_keys_are_secret_before_their_names_do() {
         ]
     );
 }
+
+#[test]
+fn line_numbers_hold_past_the_first_chunk_in_files_and_in_staged_blobs() {
+    let dir = repo();
+    // 3 MB of lines, a value on line 50,001 and one straddling nothing, on the last line.
+    let mut text = String::new();
+    for i in 0..50_000 {
+        text.push_str(&format!("line {i} of filler text, nothing to see here\n"));
+    }
+    text.push_str(&format!("found {OTHER}\n"));
+    for _ in 0..20_000 {
+        text.push_str("more filler text after the value, to cross another chunk\n");
+    }
+    text.push_str(&format!("{TOKEN}"));
+    dir.write("big.txt", &text);
+    let out = scan(&dir, &["big.txt"]);
+    assert_eq!(
+        lines(&out),
+        [
+            "big.txt:50001: API_KEY (as is)",
+            "big.txt:70002: GITHUB_TOKEN (as is)"
+        ]
+    );
+    git(&dir, &["add", "big.txt"]);
+    let out = scan(&dir, &["--staged"]);
+    assert_eq!(
+        lines(&out),
+        [
+            "big.txt (staged):50001: API_KEY (as is)",
+            "big.txt (staged):70002: GITHUB_TOKEN (as is)"
+        ]
+    );
+}
