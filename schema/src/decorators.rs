@@ -87,70 +87,71 @@ fn value(s: &str) -> Result<(Value, &str), String> {
     Ok((Value::Text(word.to_string()), &s[end..]))
 }
 
-/// The position of the ')' that closes the '(' at the start of `s` (quotes respected).
-fn closing(s: &str) -> Option<usize> {
-    let (mut depth, mut quote) = (0usize, None);
+/// Walk `s` outside quotes, calling `on` with each character's position, the character and
+/// the depth of parentheses before it; stop when `on` says so (its position returned).
+fn walk(s: &str, mut on: impl FnMut(usize, char, i32) -> bool) -> Option<usize> {
+    let (mut depth, mut quote) = (0i32, None);
     for (i, c) in s.char_indices() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => {
-                depth -= 1;
-                if depth == 0 {
+            (None, c) => {
+                if on(i, c, depth) {
                     return Some(i);
                 }
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
             }
-            _ => {}
         }
     }
     None
 }
 
+/// The position of the ')' that closes the '(' at the start of `s` (quotes respected).
+fn closing(s: &str) -> Option<usize> {
+    walk(s, |_, c, depth| c == ')' && depth == 1)
+}
+
 /// A call's arguments, split at top-level commas: `key=value` or a positional value.
 fn arguments(s: &str) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    let (mut depth, mut quote, mut start) = (0i32, None, 0);
-    let mut pieces = Vec::new();
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => depth -= 1,
-            (None, ',') if depth == 0 => {
-                pieces.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
+    let mut cuts = Vec::new();
+    walk(s, |i, c, depth| {
+        if c == ',' && depth == 0 {
+            cuts.push(i);
         }
+        false
+    });
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for cut in cuts {
+        pieces.push(&s[start..cut]);
+        start = cut + 1;
     }
     pieces.push(&s[start..]);
-    for p in pieces.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
-        let unquote = |v: &str| -> String {
-            let v = v.trim();
-            match v.chars().next() {
-                Some(q @ ('"' | '\'' | '`')) if v.len() >= 2 && v.ends_with(q) => {
-                    v[1..v.len() - 1].to_string()
-                }
-                _ => v.to_string(),
+    let unquote = |v: &str| -> String {
+        let v = v.trim();
+        match v.chars().next() {
+            Some(q @ ('"' | '\'' | '`')) if v.len() >= 2 && v.ends_with(q) => {
+                v[1..v.len() - 1].to_string()
             }
-        };
-        match p.split_once('=') {
-            Some((k, v))
-                if !k.trim().is_empty()
-                    && k.trim()
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                out.push((k.trim().to_string(), unquote(v)))
-            }
-            _ => out.push((String::new(), unquote(p))),
+            _ => v.to_string(),
         }
-    }
-    Ok(out)
+    };
+    let is_name =
+        |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    Ok(pieces
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if is_name(k.trim()) => (k.trim().to_string(), unquote(v)),
+            _ => (String::new(), unquote(p)),
+        })
+        .collect())
 }
 
 #[cfg(test)]
