@@ -379,7 +379,7 @@ fn line_numbers_hold_past_the_first_chunk_in_files_and_in_staged_blobs() {
     for _ in 0..20_000 {
         text.push_str("more filler text after the value, to cross another chunk\n");
     }
-    text.push_str(&format!("{TOKEN}"));
+    text.push_str(TOKEN);
     dir.write("big.txt", &text);
     let out = scan(&dir, &["big.txt"]);
     assert_eq!(
