@@ -899,3 +899,29 @@ fn format_example_writes_an_example_with_every_byte_but_the_secrets() {
     let out = dir.run("envget", &["--format", "example", "OLLAMA_MODEL"]);
     assert_eq!(out.code, Some(2));
 }
+
+#[test]
+fn a_bad_schema_gives_warnings_naming_file_and_line_in_bounded_time_and_memory() {
+    let dir = TestDir::new();
+    let huge = "x".repeat(10 << 20);
+    dir.write(
+        ".env.example",
+        format!(
+            "# @type=enum()\nA=\n# @type=string(matches=\"(unclosed\")\nB=\n# @type=url(\nC=\n# {huge} @required\nD=x\n"
+        ),
+    );
+    dir.write(".env", "A=1\nB=2\nC=3\n");
+    let (out, peak) = e2e::run_measured(dir.command("envget").args(["--check", ".env.example"]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        ".env.example:1: @type: enum() needs at least one value; the value is taken as text\n\
+         .env.example:3: @type: string(matches=...) is not a pattern that compiles; the value is taken as text\n\
+         .env.example:5: url( without its closing ')'\n\
+         .env.example:7: a comment longer than 4096 bytes; decorators not read\n"
+            .lines()
+            .map(|l| format!("envget: warning: {l}\n"))
+            .collect::<String>()
+    );
+    assert!(peak < 80 << 20, "peak memory {} MB", peak >> 20);
+}
