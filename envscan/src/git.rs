@@ -115,17 +115,10 @@ fn blobs_scan(
         }
     });
     let mut out = BufReader::new(stdout);
-    let broken = |why: &str| Failure::new(exit_codes::ERROR, format!("git cat-file: {why}"));
     let mut buf = Vec::new();
     for (_, shown) in blobs {
-        let mut header = String::new();
-        out.read_line(&mut header)
-            .context(exit_codes::ERROR, || "git cat-file")?;
-        let size: u64 = match header.trim_end().rsplit_once(' ') {
-            Some((_, s)) if header.contains(" blob ") => {
-                s.parse().map_err(|_| broken("bad header"))?
-            }
-            _ => continue, // missing or not a blob (a submodule)
+        let Some(size) = blob_size(&mut out)? else {
+            continue; // missing or not a blob (a submodule)
         };
         let blob = (&mut out).take(size);
         let mut hits = Vec::new();
@@ -153,6 +146,21 @@ fn blobs_scan(
     let _ = feeder.join();
     let _ = child.wait();
     Ok(())
+}
+
+/// The size of the next blob `git cat-file --batch` sends; `None` when it is missing or not
+/// a blob (and nothing follows its header).
+fn blob_size(out: &mut impl BufRead) -> Result<Option<u64>, Failure> {
+    let mut header = String::new();
+    out.read_line(&mut header)
+        .context(exit_codes::ERROR, || "git cat-file")?;
+    match header.trim_end().rsplit_once(' ') {
+        Some((_, s)) if header.contains(" blob ") => s
+            .parse()
+            .map(Some)
+            .map_err(|_| Failure::new(exit_codes::ERROR, "git cat-file: a bad header")),
+        _ => Ok(None),
+    }
 }
 
 /// `hook` with [`HOOK_LINE`] added: before a last `exit` or `exec` line (which would end the

@@ -53,70 +53,38 @@ impl Type {
             Value::Text(t) => (t.as_str(), &[][..]),
             Value::Call(n, a) => (n.as_str(), a.as_slice()),
         };
-        let opt = |k: &str| {
-            args.iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
-        let num = |k: &str| -> Result<Option<f64>, String> {
-            opt(k)
-                .map(|v| {
-                    v.parse::<f64>()
-                        .map_err(|_| format!("{name}({k}=...) is not a number"))
-                })
-                .transpose()
-        };
-        let count = |k: &str| -> Result<Option<usize>, String> {
-            opt(k)
-                .map(|v| {
-                    v.parse::<usize>()
-                        .map_err(|_| format!("{name}({k}=...) is not a whole number"))
-                })
-                .transpose()
-        };
-        let flag = |k: &str| opt(k).is_some_and(|v| v == "true");
+        let o = Options { name, args };
         Ok(Some(match name {
             "string" => Type::String {
-                min_len: count("minLength")?,
-                max_len: count("maxLength")?,
-                is_len: count("isLength")?,
-                starts_with: opt("startsWith").map(str::to_string),
-                ends_with: opt("endsWith").map(str::to_string),
-                matches: opt("matches").map(compile).transpose()?,
+                min_len: o.count("minLength")?,
+                max_len: o.count("maxLength")?,
+                is_len: o.count("isLength")?,
+                starts_with: o.get("startsWith").map(str::to_string),
+                ends_with: o.get("endsWith").map(str::to_string),
+                matches: o.get("matches").map(compile).transpose()?,
             },
             "number" => Type::Number {
-                min: num("min")?,
-                max: num("max")?,
-                precision: count("precision")?,
-                is_int: flag("isInt"),
-                divisible_by: num("isDivisibleBy")?,
+                min: o.num("min")?,
+                max: o.num("max")?,
+                precision: o.count("precision")?,
+                is_int: o.flag("isInt"),
+                divisible_by: o.num("isDivisibleBy")?,
             },
             "boolean" => Type::Boolean,
             "url" => Type::Url {
-                prepend_https: flag("prependHttps"),
-                allowed_domains: opt("allowedDomains").map_or_else(Vec::new, |d| {
-                    d.trim_matches(|c| c == '[' || c == ']')
-                        .split(',')
-                        .map(|s| s.trim().trim_matches('"').to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                }),
-                no_trailing_slash: flag("noTrailingSlash"),
+                prepend_https: o.flag("prependHttps"),
+                allowed_domains: o.list("allowedDomains"),
+                no_trailing_slash: o.flag("noTrailingSlash"),
             },
-            "enum" => {
-                let values: Vec<String> = args.iter().map(|(_, v)| v.clone()).collect();
-                if values.is_empty() {
-                    return Err("enum() needs at least one value".into());
-                }
-                Type::Enum(values)
-            }
+            "enum" if args.is_empty() => return Err("enum() needs at least one value".into()),
+            "enum" => Type::Enum(args.iter().map(|(_, v)| v.clone()).collect()),
             "email" => Type::Email,
             "port" => Type::Port {
-                min: num("min")?.map_or(0, |n| n as u32),
-                max: num("max")?.map_or(65535, |n| n as u32),
+                min: o.num("min")?.map_or(0, |n| n as u32),
+                max: o.num("max")?.map_or(65535, |n| n as u32),
             },
             "ip" => Type::Ip {
-                version: num("version")?.map(|v| v as u8),
+                version: o.num("version")?.map(|v| v as u8),
             },
             "semver" => Type::Semver,
             "isoDate" => Type::IsoDate,
@@ -130,35 +98,7 @@ impl Type {
     pub fn check(&self, value: &str) -> Result<(), String> {
         let fail = |why: &str| Err(why.to_string());
         match self {
-            Type::String {
-                min_len,
-                max_len,
-                is_len,
-                starts_with,
-                ends_with,
-                matches,
-            } => {
-                let n = value.chars().count();
-                if min_len.is_some_and(|m| n < m) {
-                    return Err(format!("shorter than {} characters", min_len.unwrap_or(0)));
-                }
-                if max_len.is_some_and(|m| n > m) {
-                    return Err(format!("longer than {} characters", max_len.unwrap_or(0)));
-                }
-                if is_len.is_some_and(|m| n != m) {
-                    return Err(format!("not {} characters long", is_len.unwrap_or(0)));
-                }
-                if let Some(p) = starts_with.as_deref().filter(|p| !value.starts_with(p)) {
-                    return Err(format!("does not start with '{p}'"));
-                }
-                if let Some(p) = ends_with.as_deref().filter(|p| !value.ends_with(p)) {
-                    return Err(format!("does not end with '{p}'"));
-                }
-                if matches.as_ref().is_some_and(|r| !r.is_match(value)) {
-                    return fail("does not match the pattern");
-                }
-                Ok(())
-            }
+            Type::String { .. } => self.check_string(value),
             Type::Number { .. } => self.check_number(value),
             Type::Boolean => match value.to_ascii_lowercase().as_str() {
                 "t" | "true" | "yes" | "on" | "1" | "f" | "false" | "no" | "off" | "0" => Ok(()),
@@ -193,6 +133,41 @@ impl Type {
                 .then_some(())
                 .ok_or_else(|| "not an MD5 digest (32 hex digits)".into()),
         }
+    }
+
+    fn check_string(&self, value: &str) -> Result<(), String> {
+        let Type::String {
+            min_len,
+            max_len,
+            is_len,
+            starts_with,
+            ends_with,
+            matches,
+        } = self
+        else {
+            return Ok(());
+        };
+        let n = value.chars().count();
+        let bound = |b: &Option<usize>| b.unwrap_or(0);
+        if min_len.is_some_and(|m| n < m) {
+            return Err(format!("shorter than {} characters", bound(min_len)));
+        }
+        if max_len.is_some_and(|m| n > m) {
+            return Err(format!("longer than {} characters", bound(max_len)));
+        }
+        if is_len.is_some_and(|m| n != m) {
+            return Err(format!("not {} characters long", bound(is_len)));
+        }
+        if let Some(p) = starts_with.as_deref().filter(|p| !value.starts_with(p)) {
+            return Err(format!("does not start with '{p}'"));
+        }
+        if let Some(p) = ends_with.as_deref().filter(|p| !value.ends_with(p)) {
+            return Err(format!("does not end with '{p}'"));
+        }
+        if matches.as_ref().is_some_and(|r| !r.is_match(value)) {
+            return Err("does not match the pattern".into());
+        }
+        Ok(())
     }
 
     fn check_number(&self, value: &str) -> Result<(), String> {
@@ -270,6 +245,56 @@ impl Type {
             return Err("ends with '/'".into());
         }
         Ok(())
+    }
+}
+
+/// A type's options (`name=value` arguments of its call), read with the reason when wrong.
+struct Options<'a> {
+    name: &'a str,
+    args: &'a [(String, String)],
+}
+
+impl Options<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        self.get(key).is_some_and(|v| v == "true")
+    }
+
+    fn num(&self, key: &str) -> Result<Option<f64>, String> {
+        let name = self.name;
+        self.get(key)
+            .map(|v| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("{name}({key}=...) is not a number"))
+            })
+            .transpose()
+    }
+
+    fn count(&self, key: &str) -> Result<Option<usize>, String> {
+        let name = self.name;
+        self.get(key)
+            .map(|v| {
+                v.parse::<usize>()
+                    .map_err(|_| format!("{name}({key}=...) is not a whole number"))
+            })
+            .transpose()
+    }
+
+    /// A list option: `a,b` or `[a, "b"]`.
+    fn list(&self, key: &str) -> Vec<String> {
+        self.get(key).map_or_else(Vec::new, |d| {
+            d.trim_matches(|c| c == '[' || c == ']')
+                .split(',')
+                .map(|s| s.trim().trim_matches('"').to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
     }
 }
 

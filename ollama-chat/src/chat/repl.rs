@@ -160,15 +160,7 @@ impl Repl<'_> {
                     Err(f) => eprintln!("ollama-chat: {f}"),
                 }
             }
-            "/load" if !arg.is_empty() => match history::load(Path::new(arg), false) {
-                Ok(mut m) => {
-                    eprintln!("Loaded {} messages from {arg}.", m.len());
-                    let redactor = &self.conversation.redactor;
-                    redactor.redact_messages_and_say(&mut m);
-                    self.conversation.messages = m;
-                }
-                Err(f) => eprintln!("ollama-chat: {f}"),
-            },
+            "/load" if !arg.is_empty() => self.load(arg),
             "/attach" if !arg.is_empty() => match self.pending.add(Path::new(arg)) {
                 Ok(()) => eprintln!("(attached {arg} to the next message)"),
                 Err(f) => eprintln!("ollama-chat: {f}"),
@@ -183,6 +175,18 @@ impl Repl<'_> {
             _ => return Action::Send(line.to_string()),
         }
         Action::Nothing
+    }
+
+    /// `/load FILE`: the conversation of FILE from now on (redacted as anything sent).
+    fn load(&mut self, arg: &str) {
+        match history::load(Path::new(arg), false) {
+            Ok(mut m) => {
+                eprintln!("Loaded {} messages from {arg}.", m.len());
+                self.conversation.redactor.redact_messages_and_say(&mut m);
+                self.conversation.messages = m;
+            }
+            Err(f) => eprintln!("ollama-chat: {f}"),
+        }
     }
 
     /// `/template NAME`: its system message, model and options from now on.
