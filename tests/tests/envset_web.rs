@@ -659,3 +659,36 @@ fn the_page_uses_the_schemas_input_types_and_refuses_a_malformed_value_beside_it
         b"OLLAMA_API_URL=http://127.0.0.1:11434\nPORT=8080\nHF_TOKEN=hf_x\n"
     );
 }
+
+#[test]
+fn ctrl_c_while_a_save_waits_for_another_writers_lock_ends_in_bounded_time_writing_nothing() {
+    let dir = TestDir::new();
+    dir.write(".env.example", EXAMPLE);
+    let page = start(&dir, &["--from-example", ".env.example", "--timeout", "60"]);
+    let csrf = page.csrf();
+    let mut holder = hold_lock(&dir);
+    std::thread::sleep(Duration::from_millis(300));
+    let (port, path) = (page.port, page.path.clone());
+    std::thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
+        let body = format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=tok");
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.write_all(req.as_bytes());
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = page.child.id().to_string();
+    run_command(Command::new("kill").args(["-INT", &pid]), None).assert_success();
+    let started = std::time::Instant::now();
+    let (code, stderr) = page.finish();
+    let waited = started.elapsed();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(waited < Duration::from_secs(20), "ended after {waited:?}");
+    assert!(!dir.path().join(".env").exists(), "nothing written");
+}

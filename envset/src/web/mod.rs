@@ -129,8 +129,7 @@ fn serve(
         };
         if let Some(failure) = stop {
             // Waits for a save under way; once it is done, its outcome stands.
-            let spent = *shared.spent.lock().unwrap_or_else(|p| p.into_inner());
-            if !spent {
+            if !save_finished(shared) {
                 return Err(failure);
             }
             // Saved: let the page that says so reach the browser.
@@ -152,6 +151,27 @@ fn serve(
         }
     }
 }
+
+/// Whether the answers were saved, after waiting (at most [`SAVE_WAIT`]) for a save under way.
+/// A save that still waits then is waiting for another writer's lock, so nothing of it is
+/// written yet and ending now writes nothing (on a disk slower than that, its temp file stays
+/// behind, 0600, and the next write sweeps it).
+fn save_finished(shared: &Shared) -> bool {
+    let until = Instant::now() + SAVE_WAIT;
+    loop {
+        match shared.spent.try_lock() {
+            Ok(spent) => return *spent,
+            Err(std::sync::TryLockError::Poisoned(p)) => return *p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) if Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return false,
+        }
+    }
+}
+
+/// How long Ctrl-C or the timeout waits for a save under way.
+const SAVE_WAIT: Duration = Duration::from_secs(5);
 
 /// One connection: its request read within the bounds of [`server`], 404 unless it is the
 /// token's path, 403 unless Host (and Origin) are ours; a GET gets the form, a POST is a
