@@ -460,6 +460,22 @@ fn open_starts_the_browser_and_visible_shows_the_defaults() {
     );
 }
 
+/// POST the form `body` on a thread of its own (the save may wait); the whole response.
+fn submit_in_background(page: &Page, body: String) -> std::thread::JoinHandle<String> {
+    let (port, path) = (page.port, page.path.clone());
+    std::thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.write_all(req.as_bytes());
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    })
+}
+
 /// Hold `.env`'s lock (as another envset would) until the returned child is killed.
 fn hold_lock(dir: &TestDir) -> Child {
     Command::new("flock")
@@ -477,19 +493,10 @@ fn ctrl_c_during_the_save_lets_it_finish_whole_and_leaves_no_temp_file() {
     let csrf = page.csrf();
     let mut holder = hold_lock(&dir);
     std::thread::sleep(Duration::from_millis(300));
-    let (port, path) = (page.port, page.path.clone());
-    let submit = std::thread::spawn(move || {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
-        let body = format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=sekrit-token-1");
-        let req = format!(
-            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = s.write_all(req.as_bytes());
-        let mut out = String::new();
-        let _ = s.read_to_string(&mut out);
-        out
-    });
+    let submit = submit_in_background(
+        &page,
+        format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=sekrit-token-1"),
+    );
     // The save now waits for the lock: Ctrl-C arrives in the middle of it.
     std::thread::sleep(Duration::from_millis(500));
     let pid = page.child.id().to_string();
@@ -668,18 +675,7 @@ fn ctrl_c_while_a_save_waits_for_another_writers_lock_ends_in_bounded_time_writi
     let csrf = page.csrf();
     let mut holder = hold_lock(&dir);
     std::thread::sleep(Duration::from_millis(300));
-    let (port, path) = (page.port, page.path.clone());
-    std::thread::spawn(move || {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
-        let body = format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=tok");
-        let req = format!(
-            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = s.write_all(req.as_bytes());
-        let mut out = String::new();
-        let _ = s.read_to_string(&mut out);
-    });
+    let _submit = submit_in_background(&page, format!("csrf={csrf}&OLLAMA_MODEL=&API_TOKEN=tok"));
     std::thread::sleep(Duration::from_millis(500));
     let pid = page.child.id().to_string();
     run_command(Command::new("kill").args(["-INT", &pid]), None).assert_success();
