@@ -7,16 +7,8 @@
 use crate::exit_codes;
 use envfile::Vars;
 use envtools_cli::{Context, Failure};
-use envtools_schema::Schema;
+use envtools_schema::{Problem, Schema};
 use std::path::Path;
-
-/// One problem.
-pub struct Problem {
-    pub key: String,
-    pub what: String,
-    /// The example's line of the rule.
-    pub line: usize,
-}
 
 /// The example at `path`, read as a schema; its warnings said on stderr.
 pub fn read_example(path: &Path) -> Result<Schema, Failure> {
@@ -37,28 +29,10 @@ pub fn read_example(path: &Path) -> Result<Schema, Failure> {
 
 /// The problems of `vars` (and the environment, unless `override_env`) against `schema`.
 pub fn problems(schema: &Schema, vars: &Vars, override_env: bool) -> Vec<Problem> {
-    let seen = |key: &str| -> Option<String> {
+    schema.problems(|key| {
         let env = std::env::var(key).ok().filter(|_| !override_env);
         env.or_else(|| vars.get(key).map(str::to_string))
-    };
-    let mut out = Vec::new();
-    for item in &schema.items {
-        let problem = |what: String| Problem {
-            key: item.key.clone(),
-            what,
-            line: item.line,
-        };
-        match seen(&item.key).filter(|v| !v.is_empty()) {
-            None if item.required => out.push(problem("missing (required)".into())),
-            None => {}
-            Some(value) => {
-                if let Some(Err(why)) = item.ty.as_ref().map(|t| t.check(&value)) {
-                    out.push(problem(format!("malformed: {why}")));
-                }
-            }
-        }
-    }
-    out
+    })
 }
 
 /// Keys the files set that the example does not declare, each with the closest declared key.

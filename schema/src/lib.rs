@@ -32,6 +32,16 @@ pub struct Item {
     pub docs_url: Option<String>,
 }
 
+/// A key whose value breaks its rule (see [`Schema::problems`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    /// `missing (required)`, or `malformed: WHY`.
+    pub what: String,
+    /// The example's line of the rule.
+    pub line: usize,
+}
+
 /// A line of the example that says something we do not do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -65,6 +75,28 @@ impl Schema {
     /// The item of `key`.
     pub fn get(&self, key: &str) -> Option<&Item> {
         self.items.iter().rev().find(|i| i.key == key)
+    }
+
+    /// What is wrong with the values `seen` gives (`None`: not set): each required key that
+    /// is missing or empty, each value its type refuses. In the example's order; never a value.
+    pub fn problems(&self, seen: impl Fn(&str) -> Option<String>) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for item in &self.items {
+            let what = match seen(&item.key).filter(|v| !v.is_empty()) {
+                None if item.required => "missing (required)".to_string(),
+                None => continue,
+                Some(value) => match item.ty.as_ref().map(|t| t.check(&value)) {
+                    Some(Err(why)) => format!("malformed: {why}"),
+                    _ => continue,
+                },
+            };
+            out.push(Problem {
+                key: item.key.clone(),
+                what,
+                line: item.line,
+            });
+        }
+        out
     }
 
     /// Whether `key` is sensitive: its item's rule, else its name.

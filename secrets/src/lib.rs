@@ -114,6 +114,16 @@ impl Matcher {
         self.ac.is_none()
     }
 
+    /// Every pattern, with the key it names, in the order they were added (the first key of
+    /// a value shared by two keys names it): for a matcher in another language that must find
+    /// exactly what this one finds.
+    pub fn patterns(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.names
+            .iter()
+            .zip(&self.patterns)
+            .map(|((key, _), p)| (key.as_str(), p.as_slice()))
+    }
+
     /// The longest pattern, in bytes.
     pub fn longest(&self) -> usize {
         self.longest
