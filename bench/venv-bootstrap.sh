@@ -75,3 +75,26 @@ compare "uv.lock project, warm start vs uv sync on a synced venv (uv's own no-op
 compare_mixed "uv.lock project, cold build" \
     "env PATH=$UVDIR:$PATH $BIN/venv-bootstrap -q --venv .cold-lk --python $PY --installer uv --offline --find-links wheels --group dev --force" \
     -- "sh -c 'rm -rf .cold-uvsync && UV_PROJECT_ENVIRONMENT=.cold-uvsync UV_PYTHON_DOWNLOADS=never $UV sync -q --frozen --offline --no-index --find-links wheels --group dev --python $PY'"
+
+# The Jupyter kernel (venv-bootstrap --kernel): start to the first reply and a cell printing
+# 10 MB, as JupyterLab runs kernels (jupyter_client), beside ipykernel's own kernelspec
+# (python -m ipykernel_launcher) on the same venv. Ours also brings the venv up to date, reads
+# .env and redacts every message. ipykernel's wheels come from PyPI (pip download).
+mkdir -p "$WORK/kernel" && cd "$WORK/kernel"
+"$PYTHON" -m pip install -q jupyter_client
+"$PYTHON" -m pip download -q --only-binary :all: -d wheels ipykernel
+printf 'OPENAI_API_KEY=sk-bench-0123456789abcdef\nMODEL=llama3\n' > .env
+: > requirements.txt
+export JUPYTER_DATA_DIR=$WORK/kernel/jupyter JUPYTER_RUNTIME_DIR=$WORK/kernel/runtime \
+    IPYTHONDIR=$WORK/kernel/ipython UV_CACHE_DIR=$WORK/kernel/uv-cache
+env PATH="$UVDIR:$PATH" "$BIN/venv-bootstrap" -q --python "$PY" --installer uv --offline \
+    --find-links wheels --kernel bench-ours
+mkdir -p jupyter/kernels/bench-plain
+cat > jupyter/kernels/bench-plain/kernel.json <<JSON
+{"argv": ["$PWD/.nix-venv/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
+  "-f", "{connection_file}"], "display_name": "plain", "language": "python"}
+JSON
+env PATH="$UVDIR:$PATH" "$PYTHON" "$ROOT/bench/kernel.py" "$WORK/kstart.json" "$WORK/kprint.json" 10 \
+    bench-ours bench-plain 2>/dev/null
+python3 "$ROOT/bench/report.py" "Jupyter kernel, start to the first reply (ours: venv check, .env, redaction)" "$WORK/kstart.json"
+python3 "$ROOT/bench/report.py" "Jupyter kernel, a cell printing 10 MB (ours: every message redacted)" "$WORK/kprint.json"

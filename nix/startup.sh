@@ -8,7 +8,10 @@
 #      nothing and, when keys are missing, says in one line what to run;
 #   2. builds .nix-venv, or refreshes it when the requirements changed (a failed install warns
 #      and goes on), and activates it in this shell: VIRTUAL_ENV, VIRTUAL_ENV_PROMPT, the venv's
-#      bin first on PATH, PYTHONHOME unset (`venv-bootstrap --print-env`).
+#      bin first on PATH, PYTHONHOME unset (`venv-bootstrap --print-env`);
+#   3. refreshes the project's Jupyter kernels, if any are registered (kernel.json then names
+#      this shell's venv-bootstrap and Python), quietly; when the venv was created just now and
+#      has no kernel, says in one line how to register one.
 # A second start prints nothing and runs no Python. It stops at the first step that fails and
 # its status is that step's (0 when all went well). It sets no shell option and leaves no
 # variable or function behind. Plain POSIX sh: bash, zsh and dash source it.
@@ -21,8 +24,16 @@ elif [ -n "${ENVTOOLS_NO_ASK-}" ]; then
 else
     envset --if-unset --from-example .env.example
 fi &&
+    { [ -d .nix-venv ] || __envtools_new=1; } &&
     __envtools_activation=$(venv-bootstrap --on-error warn --print-env) &&
-    eval "$__envtools_activation"
+    eval "$__envtools_activation" &&
+    if [ -s .nix-venv/.venv-bootstrap-kernels ]; then
+        while IFS= read -r __envtools_kernel; do
+            venv-bootstrap -q --on-error warn --kernel "$__envtools_kernel" || :
+        done <.nix-venv/.venv-bootstrap-kernels
+    elif [ -n "${__envtools_new-}" ]; then
+        echo "envtools: for notebooks (JupyterLab, VS Code) with this venv and .env, once: venv-bootstrap --kernel" >&2
+    fi
 __envtools_status=$?
-unset __envtools_activation
+unset __envtools_activation __envtools_new __envtools_kernel
 eval "unset __envtools_status; return $__envtools_status"

@@ -12,6 +12,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+/// What the tests' Python has: python-dotenv for the differential tests, jupyter_client,
+/// nbclient and nbformat to drive the Jupyter kernel as JupyterLab does (`.ci/run` installs
+/// the same list).
+pub const PACKAGES: &[&str] = &[
+    "python-dotenv[cli]",
+    "jupyter_client",
+    "nbclient",
+    "nbformat",
+];
+
 /// A Python interpreter that can `import dotenv`.
 pub fn python() -> &'static Path {
     static PY: OnceLock<PathBuf> = OnceLock::new();
@@ -26,11 +36,14 @@ pub fn python() -> &'static Path {
         lock.lock().unwrap_or_else(|e| panic!("lock: {e}"));
         let venv = root.join("venv");
         let py = venv.join("bin").join("python");
-        let ready = root.join("ready");
+        // Named for what it holds: a venv from before the Jupyter packages is provisioned again.
+        let ready = root.join("ready-jupyter");
         if !ready.exists() {
             let _ = fs::remove_dir_all(&venv);
             run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-            run(Command::new(&py).args(["-m", "pip", "install", "-q", "python-dotenv[cli]"]));
+            run(Command::new(&py)
+                .args(["-m", "pip", "install", "-q"])
+                .args(PACKAGES));
             File::create(&ready).unwrap_or_else(|e| panic!("{e}"));
         }
         py
@@ -56,6 +69,38 @@ pub fn uv() -> &'static Path {
         }
         assert!(uv.exists(), "no uv at {}", uv.display());
         uv
+    })
+}
+
+/// A folder of the wheels of ipykernel and everything it needs, for this machine's Python
+/// (`pip download`, from PyPI, once, into `target/test-kernel-wheels`), for the version of
+/// `venv_python`: the project venvs of the kernel tests install from it offline, as any other
+/// test venv installs from local wheels.
+pub fn kernel_wheels(venv_python: &str) -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = super::workspace_root()
+            .join("target")
+            .join("test-kernel-wheels");
+        fs::create_dir_all(&root).unwrap_or_else(|e| panic!("mkdir {}: {e}", root.display()));
+        let lock = File::create(root.join(".lock")).unwrap_or_else(|e| panic!("lock file: {e}"));
+        lock.lock().unwrap_or_else(|e| panic!("lock: {e}"));
+        let out = Command::new(venv_python)
+            .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+            .output()
+            .unwrap_or_else(|e| panic!("{venv_python}: {e}"));
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let wheels = root.join(format!("python{version}"));
+        let ready = root.join(format!("python{version}.ready"));
+        if !ready.exists() {
+            let _ = fs::remove_dir_all(&wheels);
+            run(Command::new(python())
+                .args(["-m", "pip", "download", "-q", "--only-binary", ":all:"])
+                .args(["--python-version", &version, "ipykernel", "-d"])
+                .arg(&wheels));
+            File::create(&ready).unwrap_or_else(|e| panic!("{e}"));
+        }
+        wheels
     })
 }
 

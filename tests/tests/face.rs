@@ -585,3 +585,22 @@ fn the_wheel_is_the_workspaces_version_and_locks_the_same_dependencies() {
         }
     }
 }
+
+#[test]
+fn ci_installs_every_package_the_tests_python_needs() {
+    let ci = std::fs::read_to_string(e2e::workspace_root().join(".ci/run"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let install = ci
+        .lines()
+        .skip_while(|l| !l.contains("/venv/bin/pip\" install"))
+        .take_while(|l| !l.starts_with("export "))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for package in e2e::python::PACKAGES {
+        assert!(
+            install.contains(&format!("\"{package}\""))
+                || install.contains(&format!(" {package} ")),
+            "{package} is not in .ci/run's pip install: {install}"
+        );
+    }
+}

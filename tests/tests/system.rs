@@ -82,7 +82,11 @@ fn make(dir: &TestDir, args: &[&str], stdin: Option<&str>, venv_opts: &str) -> O
         .args(args)
         .arg(format!("VENV_OPTS={venv_opts}"))
         .current_dir(dir.path());
-    cmd.env("PATH", path_with(&dir.path().join("fakebin")));
+    cmd.env("PATH", path_with(&dir.path().join("fakebin")))
+        .env("JUPYTER_DATA_DIR", dir.path().join("jupyter-data"))
+        .env("UV_CACHE_DIR", dir.path().join("uv-cache"))
+        // `make ask`'s ollama-chat logs here, never into the user's own log.
+        .env("XDG_DATA_HOME", dir.path().join(".data"));
     for var in [
         "OLLAMA_HOST",
         "OLLAMA_API_URL",
@@ -341,16 +345,23 @@ fn in_shell(dir: &TestDir, shell: &str, script: &str, stdin: Option<&str>) -> Ou
         dir.path().join("fakebin").display(),
         path_with(&uvbin)
     );
+    // The test's own wheel folder when it made one, else python-dotenv's.
+    let own = dir.path().join("wheels");
+    let wheels = match own.is_dir() {
+        true => own,
+        false => e2e::python::dotenv_wheels().to_path_buf(),
+    };
     cmd.arg("-c")
         .arg(format!("{script}\n{REPORT}"))
         .current_dir(dir.path())
         .env("PATH", path)
         .env("STARTUP", e2e::workspace_root().join("nix/startup.sh"))
+        .env("JUPYTER_DATA_DIR", dir.path().join("jupyter-data"))
         .env("PIP_NO_INDEX", "1")
-        .env("PIP_FIND_LINKS", e2e::python::dotenv_wheels())
+        .env("PIP_FIND_LINKS", &wheels)
         .env("UV_OFFLINE", "1")
         .env("UV_NO_INDEX", "1")
-        .env("UV_FIND_LINKS", e2e::python::dotenv_wheels())
+        .env("UV_FIND_LINKS", &wheels)
         .env("UV_CACHE_DIR", dir.path().join("uv-cache"))
         .env_remove("PYTHONPATH")
         .env_remove("VIRTUAL_ENV")
@@ -424,6 +435,123 @@ fn sourced_start_up_asks_once_then_activates_in_place(shell: &str) {
         out.stdout
     );
     assert!(out.stdout.contains("\nleft=\n"), "{}", out.stdout);
+}
+
+/// `dir/wheels`: python-dotenv's wheels and ipykernel's (for python3 on PATH).
+fn kernel_wheel_folder(dir: &TestDir) -> PathBuf {
+    let wheels = dir.path().join("wheels");
+    fs::create_dir(&wheels).unwrap_or_else(|e| panic!("{e}"));
+    for from in [
+        e2e::python::dotenv_wheels(),
+        e2e::python::kernel_wheels("python3"),
+    ] {
+        for entry in fs::read_dir(from)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            fs::copy(entry.path(), wheels.join(entry.file_name()))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    wheels
+}
+
+#[test]
+fn make_kernel_registers_the_projects_kernel_and_make_notebook_opens_jupyter_with_it() {
+    let dir = example_project();
+    let wheels = kernel_wheel_folder(&dir);
+    let fakebin = dir.path().join("fakebin");
+    fs::create_dir_all(&fakebin).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(e2e::python::uv(), fakebin.join("uv"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let record = dir.path().join("jupyter-ran.txt");
+    script(
+        &fakebin,
+        "fake-jupyter",
+        &format!(
+            "#!/bin/sh\n{{ echo \"$*\"; ls \"$JUPYTER_DATA_DIR/kernels\"; }} > '{}'\n",
+            record.display()
+        ),
+    );
+    let opts = format!("--offline --find-links {}", wheels.display());
+    let out = make(&dir, &["kernel"], None, &opts);
+    out.assert_success();
+    let name = out
+        .stderr
+        .split("kernel ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap_or_else(|| panic!("{}", out.stderr))
+        .to_string();
+    let spec = dir
+        .path()
+        .join("jupyter-data/kernels")
+        .join(&name)
+        .join("kernel.json");
+    assert!(spec.exists(), "{}", out.stderr);
+    let import = Command::new(dir.path().join(".nix-venv/bin/python"))
+        .args(["-c", "import importlib.util as u, sys; sys.exit(not (u.find_spec('ipykernel') and u.find_spec('dotenv')))"])
+        .status();
+    assert!(
+        import.is_ok_and(|s| s.success()),
+        "the venv has the requirements and ipykernel"
+    );
+    let out = make(&dir, &["notebook", "JUPYTER=fake-jupyter"], None, &opts);
+    out.assert_success();
+    assert_eq!(
+        fs::read_to_string(&record).unwrap_or_default(),
+        format!("lab\n{name}\n")
+    );
+}
+
+#[test]
+fn the_start_up_says_once_how_to_get_a_kernel_and_refreshes_a_registered_one() {
+    let dir = example_project();
+    kernel_wheel_folder(&dir);
+    let hint = "envtools: for notebooks (JupyterLab, VS Code) with this venv and .env, once: venv-bootstrap --kernel\n";
+    let out = in_shell(&dir, "bash", r#". "$STARTUP""#, Some("\n\nmy-token\n"));
+    assert_activated(&dir, &out);
+    assert!(out.stderr.ends_with(hint), "{}", out.stderr);
+    // Registered in the dev shell, as the hint says.
+    let out = in_shell(
+        &dir,
+        "bash",
+        r#". "$STARTUP" && venv-bootstrap --kernel"#,
+        None,
+    );
+    assert_activated(&dir, &out);
+    assert!(!out.stderr.contains(hint), "{}", out.stderr);
+    let kernels = dir.path().join("jupyter-data/kernels");
+    let spec_path = fs::read_dir(&kernels)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.path().join("kernel.json"))
+        .next()
+        .unwrap_or_else(|| panic!("no kernel in {}", kernels.display()));
+    let registered = fs::read_to_string(&spec_path).unwrap_or_else(|e| panic!("{e}"));
+    // The flake moved on and the old store path is gone: the next start points it at this
+    // shell's venv-bootstrap again, saying nothing; a start after that rewrites nothing.
+    let me = e2e::bin("venv-bootstrap").display().to_string();
+    fs::write(
+        &spec_path,
+        registered.replace(&me, "/nix/store/gone-envtools/bin/venv-bootstrap"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = in_shell(&dir, "bash", r#". "$STARTUP""#, None);
+    assert_activated(&dir, &out);
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        fs::read_to_string(&spec_path).unwrap_or_default(),
+        registered
+    );
+    let written = fs::metadata(&spec_path).and_then(|m| m.modified()).ok();
+    let out = in_shell(&dir, "bash", r#". "$STARTUP""#, None);
+    assert_activated(&dir, &out);
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        fs::metadata(&spec_path).and_then(|m| m.modified()).ok(),
+        written
+    );
 }
 
 #[test]

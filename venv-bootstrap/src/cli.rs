@@ -13,10 +13,13 @@ pub const PAGE: Page = Page {
         "venv-bootstrap [OPTIONS] [-- COMMAND [ARGS]...]",
         "venv-bootstrap [OPTIONS] --print-env [SHELL]",
         "venv-bootstrap [OPTIONS] --check",
+        "venv-bootstrap [OPTIONS] --kernel [NAME] [-- COMMAND [ARGS]...]",
+        "venv-bootstrap [OPTIONS] --remove-kernel [NAME]",
     ],
-    notes: &[(
-        "How the venv is kept",
-        "When nothing changed (the stamp inside the venv matches the Python, every requirement
+    notes: &[
+        (
+            "How the venv is kept",
+            "When nothing changed (the stamp inside the venv matches the Python, every requirement
 and constraint file byte for byte, the installer and its options, and the PIP_*/UV_*
 index variables) nothing runs: no Python, no pip, no network. Otherwise pip (or uv)
 installs, and the stamp is written only after it succeeded. A broken, half-built or
@@ -24,7 +27,25 @@ foreign-Python venv is rebuilt (only a folder holding pyvenv.cfg is ever deleted
 pip is upgraded when the venv is created, never on a warm start. A package dropped
 from the requirements is uninstalled after the next install, with what only it
 pulled in; packages you pip-install by hand stay, with what they need.",
-    )],
+        ),
+        (
+            "The Jupyter kernel",
+            "--kernel registers the project's kernel where Jupyter finds user kernels
+($JUPYTER_DATA_DIR/kernels, else ~/.local/share/jupyter/kernels; on macOS
+~/Library/Jupyter/kernels), and adds ipykernel to the venv's requirements. NAME
+defaults to the folder's name and a hash of its path. JupyterLab, VS Code and any
+Jupyter server then start it by name, from anywhere: the start brings the venv up to
+date with the options given to --kernel, reads .env (its values win over the
+server's environment, so a changed key is seen at the next restart) and runs in the
+project folder. Every message the kernel sends (output, display data, errors,
+tracebacks) has the values of the sensitive keys of its environment (the name rule,
+or @sensitive in .env.example) replaced by [redacted:KEY], in the forms envscan finds;
+inside the kernel the values are intact. Keys that .env.example requires and .env
+lacks, or malformed ones, are a warning in the first cell's output. kernel.json holds
+paths, never a value; run --kernel again after moving venv-bootstrap or its Python.
+--remove-kernel unregisters it, and ipykernel goes when nothing else needs it.",
+        ),
+    ],
     examples: &[
         ("venv-bootstrap -- bash", "a shell inside the venv"),
         ("venv-bootstrap -- python app.py", "run a script"),
@@ -47,6 +68,14 @@ pulled in; packages you pip-install by hand stay, with what they need.",
         (
             "venv-bootstrap --check",
             "exit 0 if up to date, 1 if not; changes nothing",
+        ),
+        (
+            "venv-bootstrap --kernel",
+            "register this project's Jupyter kernel",
+        ),
+        (
+            "venv-bootstrap --kernel -- jupyter lab",
+            "register it, then start JupyterLab",
         ),
     ],
     exit_status: crate::exit_codes::TABLE,
@@ -164,6 +193,19 @@ pub struct Cli {
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
 
+    /// Register (or refresh) the project's Jupyter kernel, named NAME (default: the folder's
+    /// name and a hash of its path)
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", value_parser = kernel_name, help_heading = "Jupyter")]
+    pub kernel: Option<String>,
+
+    /// Unregister the project's Jupyter kernel NAME (default as for --kernel)
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", value_parser = kernel_name, help_heading = "Jupyter", conflicts_with_all = ["kernel", "check", "print_env", "command"])]
+    pub remove_kernel: Option<String>,
+
+    /// What a registered kernel runs: NAME PROJECT CONNECTION_FILE
+    #[arg(long, num_args = 3, value_names = ["NAME", "PROJECT", "CONNECTION_FILE"], hide = true, conflicts_with_all = ["kernel", "check", "print_env", "command"])]
+    pub kernel_start: Option<Vec<PathBuf>>,
+
     /// Print a man page or a shell completion script, then exit
     #[arg(long, value_enum, value_name = "KIND", help_heading = "Other")]
     pub generate: Option<Generate>,
@@ -192,8 +234,24 @@ pub enum EnvFormat {
     Json,
 }
 
+/// A kernel name as Jupyter keeps it: ASCII letters, digits, `.`, `-`, `_`, lower-cased (empty:
+/// the default, decided later).
+fn kernel_name(text: &str) -> Result<String, String> {
+    let name = text.to_ascii_lowercase();
+    match name.is_empty() || crate::kernels::is_name(&name) {
+        true => Ok(name),
+        false => Err("at most 64 of the letters a-z, digits, '.', '-' and '_', not starting with '.' (Jupyter's kernel names)".into()),
+    }
+}
+
 /// Combinations clap's attributes cannot express.
 pub fn check_usage(cli: &Cli) -> Result<(), Failure> {
+    if cli.kernel.is_some() && cli.check {
+        return Err(Failure::new(
+            exit_codes::ERROR,
+            "--check changes nothing: it cannot register a kernel",
+        ));
+    }
     if cli.check && (!cli.command.is_empty() || cli.print_env.is_some()) {
         return Err(Failure::new(
             exit_codes::ERROR,

@@ -293,6 +293,8 @@ pub enum Wanted<'a> {
     Files {
         reqs: &'a [PathBuf],
         require_hashes: bool,
+        /// Requirement specifiers installed with the files.
+        extra: &'a [String],
     },
     /// Requirement specifiers (a pyproject's), and the project in `editable` as editable.
     Specs {
@@ -313,6 +315,7 @@ pub fn install(
         Wanted::Files {
             reqs,
             require_hashes,
+            extra,
         } => {
             if require_hashes {
                 cmd.arg("--require-hashes");
@@ -320,6 +323,7 @@ pub fn install(
             for r in reqs {
                 cmd.arg("-r").arg(r);
             }
+            cmd.args(extra);
         }
         Wanted::Specs { specs, editable } => {
             if specs.is_empty() && editable.is_none() {

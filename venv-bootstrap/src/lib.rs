@@ -1,12 +1,15 @@
 //! venv-bootstrap: a Python venv that is ready in a millisecond when nothing changed.
 //! `cli.rs` is the interface; `setup.rs` settles the inputs, `venv.rs` keeps the venv up to
-//! date, `activate.rs` runs COMMAND in it or prints the activation.
+//! date, `activate.rs` runs COMMAND in it or prints the activation, `kernel/` is the project's
+//! Jupyter kernel.
 
 mod activate;
 mod cli;
 mod exit_codes;
 mod health;
 mod install;
+mod kernel;
+mod kernels;
 mod owned;
 mod pin;
 mod progress;
@@ -29,7 +32,16 @@ pub fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<u8, Failure> {
     cli::check_usage(cli)?;
-    let setup = setup::Setup::from_cli(cli)?;
+    if let Some(args) = &cli.kernel_start {
+        return kernel::start::run(cli, args);
+    }
+    let project = std::path::absolute(".").unwrap_or_default();
+    let change =
+        kernels::Change::from_flags(cli.kernel.as_ref(), cli.remove_kernel.as_ref(), &project);
+    let setup = setup::Setup::from_cli(cli, &change)?;
+    if let Some(name) = &change.remove {
+        return kernel::remove(cli, &setup, name);
+    }
     let spec = setup.spec(cli);
     if cli.check {
         // Inputs that could never be installed are an error, not "not up to date".
@@ -49,6 +61,16 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
                     f
                 ),
             ),
+        }
+    }
+    if let Some(name) = &change.add {
+        let dir = kernel::spec::register(cli, &setup, name)?;
+        if !cli.quiet {
+            eprintln!(
+                "venv-bootstrap: kernel {name} registered ({}); Jupyter lists it as {:?}",
+                dir.display(),
+                kernel::spec::display_name(&setup)
+            );
         }
     }
     let activation = activate::for_venv(&setup.venv);

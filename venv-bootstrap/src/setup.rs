@@ -22,6 +22,12 @@ pub struct Setup {
     pub constraints: Vec<PathBuf>,
     pub files: Vec<stamp::InputFile>,
     pub inputs: Vec<u8>,
+    /// The project folder (the current folder), absolute.
+    pub project: PathBuf,
+    /// The Jupyter kernels the venv serves after this run (see [`crate::kernel`]).
+    pub kernels: Vec<String>,
+    /// Requirements beyond the inputs': `ipykernel` while there is a kernel.
+    pub extra: Vec<String>,
 }
 
 /// `p` made absolute against the current folder (as given when that fails).
@@ -30,8 +36,9 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 impl Setup {
-    /// Settle this run's inputs from the command line.
-    pub fn from_cli(cli: &Cli) -> Result<Setup, Failure> {
+    /// Settle this run's inputs from the command line (`kernel`: the kernel this run adds or
+    /// removes, see [`crate::kernels::Change`]).
+    pub fn from_cli(cli: &Cli, kernel: &crate::kernels::Change) -> Result<Setup, Failure> {
         let venv = absolute(&cli.venv);
         let python = python::find(cli.python.as_deref(), &venv.join("bin"))
             .map_err(|e| Failure::new(exit_codes::PYTHON_FAILED, e))?;
@@ -54,8 +61,14 @@ impl Setup {
         let files = source::read_inputs(&source, &constraints, &dir).map_err(|e| {
             Failure::new(exit_codes::ERROR, format!("cannot read requirements: {e}"))
         })?;
+        let kernels = kernel.apply(crate::kernels::read(&venv));
+        let extra: Vec<String> = match kernels.is_empty() {
+            true => Vec::new(),
+            false => vec![crate::kernels::REQUIREMENT.to_string()],
+        };
         let mut options = installer.stamp_options();
         options.extend(selection.stamp_options());
+        options.extend(kernels.iter().map(|k| format!("kernel={k}")));
         let inputs = stamp::render_inputs(&stamp::Inputs {
             installer: installer.name(),
             options,
@@ -70,6 +83,9 @@ impl Setup {
             constraints,
             files,
             inputs,
+            project: dir,
+            kernels,
+            extra,
         })
     }
 
@@ -84,6 +100,8 @@ impl Setup {
             constraints: &self.constraints,
             files: &self.files,
             inputs: &self.inputs,
+            kernels: &self.kernels,
+            extra: &self.extra,
             upgrade_pip: !cli.no_upgrade_pip,
             force: cli.force,
         }

@@ -186,17 +186,22 @@ fn wanted(
     Ok(Some((wanted, dir)))
 }
 
-/// Install what the inputs ask for into `venv`.
+/// Install what the inputs ask for, and the `extra` requirements, into `venv`: in one
+/// resolution where the installer allows it (a hash-checked file or a uv.lock is installed
+/// first, exactly, then the extra).
 pub fn install(
     source: &Source,
     files: &[InputFile],
     constraints: &[PathBuf],
     selection: &Selection,
+    extra: &[String],
     venv: &Path,
     inst: &Installer,
 ) -> Result<(), Failure> {
+    // What is still to install once the inputs are in.
+    let mut after: &[String] = extra;
     match source {
-        Source::Requirements(reqs) if reqs.is_empty() => Ok(()),
+        Source::Requirements(reqs) if reqs.is_empty() => {}
         Source::Requirements(reqs) => {
             let hashed = files
                 .iter()
@@ -204,24 +209,33 @@ pub fn install(
             let wanted = install::Wanted::Files {
                 reqs,
                 require_hashes: hashed,
+                extra: if hashed { &[] } else { extra },
             };
-            install::install(venv, inst, wanted, constraints)
+            install::install(venv, inst, wanted, constraints)?;
+            after = if hashed { extra } else { &[] };
         }
-        Source::Pyproject(_) => match wanted(files, selection)? {
-            Some((w, dir)) => {
+        Source::Pyproject(_) => {
+            if let Some((w, dir)) = wanted(files, selection)? {
+                let mut specs = w.requirements;
+                specs.extend_from_slice(extra);
                 let wanted = install::Wanted::Specs {
-                    specs: &w.requirements,
+                    specs: &specs,
                     editable: w.editable.then_some(dir.as_path()),
                 };
-                install::install(venv, inst, wanted, constraints)
+                install::install(venv, inst, wanted, constraints)?;
+                after = &[];
             }
-            None => Ok(()),
-        },
+        }
         Source::UvLock { pyproject, .. } => {
             let dir = pyproject.parent().unwrap_or(Path::new("."));
-            install::sync_lock(venv, inst, dir, selection)
+            install::sync_lock(venv, inst, dir, selection)?;
         }
     }
+    let wanted = install::Wanted::Specs {
+        specs: after,
+        editable: None,
+    };
+    install::install(venv, inst, wanted, constraints)
 }
 
 /// The requirement lines the inputs want, for working out which installed packages are no

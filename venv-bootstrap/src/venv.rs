@@ -30,6 +30,10 @@ pub struct Spec<'a> {
     pub files: &'a [stamp::InputFile],
     /// The rendered inputs section of the stamp.
     pub inputs: &'a [u8],
+    /// The Jupyter kernels the venv serves: written with the stamp.
+    pub kernels: &'a [String],
+    /// Requirements beyond the inputs' (ipykernel for a kernel).
+    pub extra: &'a [String],
     pub upgrade_pip: bool,
     pub force: bool,
 }
@@ -219,6 +223,7 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
         spec.files,
         spec.constraints,
         spec.selection,
+        spec.extra,
         spec.venv,
         spec.installer,
     ) {
@@ -235,6 +240,16 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
         }
     }
     write_ledger(lock, &ledger)?;
+    settled(spec, python, lock)
+}
+
+/// After a successful install: the kernel list, then (last) the stamp.
+fn settled(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<Ensured, Failure> {
+    lock.replace_inside(
+        crate::kernels::FILE_NAME,
+        &crate::kernels::render(spec.kernels),
+    )
+    .failure(exit_codes::ERROR)?;
     write_stamp(
         lock,
         &Stamp {
@@ -250,7 +265,10 @@ fn install_and_stamp(spec: &Spec, python: PythonPart, lock: &Locked) -> Result<E
 /// what they depend on, stay. When that cannot be known, nothing is removed.
 fn remove_unneeded(spec: &Spec, ledger: &mut Ledger) -> Result<(), Failure> {
     let lines = match source::requirement_lines(spec.source, spec.files, spec.selection) {
-        Ok(lines) => lines,
+        Ok(mut lines) => {
+            lines.extend_from_slice(spec.extra);
+            lines
+        }
         Err(line) => {
             keep_all(spec, &line);
             return Ok(());

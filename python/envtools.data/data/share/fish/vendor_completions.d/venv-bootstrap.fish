@@ -13,6 +13,9 @@ warn\t''"
 complete -c venv-bootstrap -l print-env -d 'Print what activation sets, for eval "$(venv-bootstrap --print-env)"' -r -f -a "sh\t''
 fish\t''
 json\t''"
+complete -c venv-bootstrap -l kernel -d 'Register (or refresh) the project\'s Jupyter kernel, named NAME (default: the folder\'s name and a hash of its path)' -r
+complete -c venv-bootstrap -l remove-kernel -d 'Unregister the project\'s Jupyter kernel NAME (default as for --kernel)' -r
+complete -c venv-bootstrap -l kernel-start -d 'What a registered kernel runs: NAME PROJECT CONNECTION_FILE' -r -F
 complete -c venv-bootstrap -l generate -d 'Print a man page or a shell completion script, then exit' -r -f -a "man\t'A roff man page'
 complete-bash\t'bash completions'
 complete-zsh\t'zsh completions'
