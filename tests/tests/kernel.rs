@@ -460,7 +460,12 @@ fn a_kernel_whose_venv_cannot_be_updated_still_starts_and_says_why_in_its_first_
     p.write("requirements.txt", "nosuchpackage==9.9\n");
     p.write(
         ".env",
-        &format!("OPENAI_API_KEY={KEY}\nHF_TOKEN=hf_abcdefghijkl\nBROKEN='{KEY}\n"),
+        &format!("OPENAI_API_KEY={KEY}\nHF_TOKEN=hf_abcdefghijkl\nPORT=eighty\nBROKEN='{KEY}\n"),
+    );
+    let example = fs::read_to_string(p.path.join(".env.example")).unwrap_or_default();
+    p.write(
+        ".env.example",
+        &format!("{example}# @type=port\nPORT=8080\n"),
     );
     let runs = drive(
         &dir,
@@ -481,7 +486,12 @@ fn a_kernel_whose_venv_cannot_be_updated_still_starts_and_says_why_in_its_first_
         "{warnings}"
     );
     assert!(
-        warnings.contains("venv-bootstrap: warning: .env:3: "),
+        warnings.contains("venv-bootstrap: warning: .env:4: "),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("venv-bootstrap: warning: PORT: malformed: ")
+            && warnings.contains("(.env.example:9)"),
         "{warnings}"
     );
     assert!(!warnings.contains("HF_TOKEN"), "{warnings}");
@@ -660,4 +670,36 @@ fn ipykernel_joins_hash_checked_requirements_a_pyproject_and_a_uv_lock() {
     p.vb(&["-q", "--", "true"]).assert_output(0, "", "");
     p.vb(&["--remove-kernel"]).assert_success();
     assert!(p.venv_imports("tinypkg") && !p.venv_imports("ipykernel"));
+}
+
+#[test]
+fn without_jupyter_data_dir_the_kernel_goes_where_jupyter_looks_for_user_kernels() {
+    let dir = TestDir::new();
+    let p = project(&dir, "app", KEY);
+    let env = |cmd: &mut Command| {
+        jupyter_env(cmd, &dir);
+        cmd.env_remove("JUPYTER_DATA_DIR")
+            .env("HOME", dir.path().join("home"))
+            .env("XDG_DATA_HOME", dir.path().join("xdg"));
+    };
+    let mut vb = p.dir.command("venv-bootstrap");
+    vb.current_dir(&p.path)
+        .args(["--python", PYTHON, "--offline", "--find-links", "wheels"])
+        .args(["--installer", "uv", "--kernel", "where-is-it"]);
+    env(&mut vb);
+    run_command(&mut vb, None).assert_success();
+    assert!(dir
+        .path()
+        .join("xdg/jupyter/kernels/where-is-it/kernel.json")
+        .exists());
+    let mut list = Command::new(e2e::python::python());
+    list.args(["-m", "jupyter", "kernelspec", "list", "--json"]);
+    env(&mut list);
+    let out = run_command(&mut list, None);
+    out.assert_success();
+    let listed: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        listed["kernelspecs"]["where-is-it"]["resource_dir"],
+        json!(dir.path().join("xdg/jupyter/kernels/where-is-it"))
+    );
 }

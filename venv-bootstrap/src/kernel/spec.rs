@@ -12,7 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The folder of kernel `name`: `kernels/NAME` in the user's Jupyter data folder, found as
-/// jupyter_core finds it: `$JUPYTER_DATA_DIR`, else on macOS `~/Library/Jupyter`, else
+/// jupyter_core finds it: `$JUPYTER_DATA_DIR`, else on macOS `~/Library/Jupyter` (with
+/// `JUPYTER_PLATFORM_DIRS` set: `~/Library/Application Support/jupyter`), else
 /// `$XDG_DATA_HOME/jupyter` or `~/.local/share/jupyter`.
 pub fn folder(name: &str) -> Result<PathBuf, Failure> {
     let var = |k: &str| {
@@ -29,15 +30,23 @@ pub fn folder(name: &str) -> Result<PathBuf, Failure> {
                     "neither JUPYTER_DATA_DIR nor HOME is set: no place for the kernel",
                 )
             })?;
-            match cfg!(target_os = "macos") {
-                true => home.join("Library").join("Jupyter"),
-                false => var("XDG_DATA_HOME")
+            match (cfg!(target_os = "macos"), platform_dirs()) {
+                (true, false) => home.join("Library").join("Jupyter"),
+                (true, true) => home.join("Library/Application Support/jupyter"),
+                (false, _) => var("XDG_DATA_HOME")
                     .unwrap_or_else(|| home.join(".local").join("share"))
                     .join("jupyter"),
             }
         }
     };
     Ok(data.join("kernels").join(name))
+}
+
+/// `JUPYTER_PLATFORM_DIRS`, read as jupyter_core reads it: set and not a word for "no".
+fn platform_dirs() -> bool {
+    std::env::var("JUPYTER_PLATFORM_DIRS").is_ok_and(|v| {
+        !["no", "n", "false", "off", "0", "0.0"].contains(&v.to_ascii_lowercase().as_str())
+    })
 }
 
 /// Who registered the kernel in a folder.
