@@ -1,8 +1,9 @@
 """The Jupyter kernel, timed as JupyterLab runs kernels (jupyter_client): start to the first
-reply, and a cell that prints 10 MB, for each kernelspec named; written as hyperfine-like JSON
-for report.py (the first kernel is the reference).
+reply, a cell that prints 10 MB, and a shutdown (the request until the process is gone), for
+each kernelspec named; written as hyperfine-like JSON for report.py (the first kernel is the
+reference).
 
-    python kernel.py START.json OUTPUT.json RUNS NAME...
+    python kernel.py START.json PRINT.json SHUTDOWN.json RUNS NAME...
 """
 import json
 import statistics
@@ -34,20 +35,22 @@ def once(name):
     run(kc, "print(('x' * 99 + '\\n') * 100_000)")
     printed = time.perf_counter() - t1
     kc.stop_channels()
-    km.shutdown_kernel(now=True)
-    return started, printed
+    t2 = time.perf_counter()
+    km.shutdown_kernel(now=False)
+    stopped = time.perf_counter() - t2
+    return started, printed, stopped
 
 
 def main():
-    start_out, print_out, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-    starts, prints = [], []
+    outs, runs, names = sys.argv[1:4], int(sys.argv[4]), sys.argv[5:]
+    tables = [[], [], []]
+    what = ["start to first reply", "a cell printing 10 MB", "shutdown"]
     for name in names:
         times = [once(name) for _ in range(runs)]
-        starts.append({"command": f"kernel {name}: start to first reply",
-                       "median": statistics.median(t[0] for t in times)})
-        prints.append({"command": f"kernel {name}: a cell printing 10 MB",
-                       "median": statistics.median(t[1] for t in times)})
-    for path, results in ((start_out, starts), (print_out, prints)):
+        for i, table in enumerate(tables):
+            table.append({"command": f"kernel {name}: {what[i]}",
+                          "median": statistics.median(t[i] for t in times)})
+    for path, results in zip(outs, tables):
         with open(path, "w") as f:
             json.dump({"results": results}, f)
 

@@ -94,7 +94,8 @@ cat > jupyter/kernels/bench-plain/kernel.json <<JSON
 {"argv": ["$PWD/.nix-venv/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
   "-f", "{connection_file}"], "display_name": "plain", "language": "python"}
 JSON
-env PATH="$UVDIR:$PATH" "$PYTHON" "$ROOT/bench/kernel.py" "$WORK/kstart.json" "$WORK/kprint.json" 10 \
-    bench-ours bench-plain 2>/dev/null
+env PATH="$UVDIR:$PATH" "$PYTHON" "$ROOT/bench/kernel.py" "$WORK/kstart.json" "$WORK/kprint.json" \
+    "$WORK/kstop.json" 10 bench-ours bench-plain 2>/dev/null
 python3 "$ROOT/bench/report.py" "Jupyter kernel, start to the first reply (ours: venv check, .env, redaction)" "$WORK/kstart.json"
 python3 "$ROOT/bench/report.py" "Jupyter kernel, a cell printing 10 MB (ours: every message redacted)" "$WORK/kprint.json"
+python3 "$ROOT/bench/report.py" "Jupyter kernel, shutdown (ours drains its redacted log pipes)" "$WORK/kstop.json"

@@ -13,6 +13,7 @@ import codecs
 import json
 import os
 import re
+import select
 import sys
 import threading
 
@@ -122,8 +123,10 @@ def _install(red):
     Session.send = redacted_send
 
 
-def _guard_fd(fd, red):
-    """Make fd a pipe whose text reaches the old fd redacted; the pump thread, to join."""
+def _guard_fd(fd, red, stop):
+    """Make fd a pipe whose text reaches the old fd redacted; the pump thread, to join. Once
+    the fd `stop` is readable the pump ends when the pipe is empty (ipykernel keeps a copy of
+    the write end, so the end of the pipe never comes)."""
     read_end, write_end = os.pipe()
     original = os.dup(fd)
     os.dup2(write_end, fd)
@@ -141,6 +144,9 @@ def _guard_fd(fd, red):
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         held = ""
         while True:
+            ready, _, _ = select.select([read_end, stop], [], [])
+            if read_end not in ready:
+                break
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
                 break
@@ -157,7 +163,8 @@ def _guard_output(red):
     """Standard output and error through the redactor, drained at exit."""
     if red.rx is None:
         return
-    pumps = [(fd, _guard_fd(fd, red)) for fd in (1, 2)]
+    stop, stopping = os.pipe()
+    pumps = [(fd, _guard_fd(fd, red, stop)) for fd in (1, 2)]
 
     def drain():
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
@@ -169,6 +176,7 @@ def _guard_output(red):
         for fd, thread in pumps:
             os.dup2(null, fd)
         os.close(null)
+        os.write(stopping, b"x")
         for fd, thread in pumps:
             thread.join(timeout=5)
 
