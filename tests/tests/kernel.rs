@@ -69,6 +69,8 @@ fn jupyter_env(cmd: &mut Command, dir: &TestDir) {
         .env("TMPDIR", dir.tmp())
         .env("PATH", path)
         .env_remove("JUPYTER_PATH")
+        // The kernel's private file goes to TMPDIR, the test's, where it is looked for.
+        .env_remove("XDG_RUNTIME_DIR")
         .env_remove("PYTHONPATH")
         .env_remove("OPENAI_API_KEY");
 }
@@ -223,6 +225,8 @@ fn a_kernel_started_by_name_elsewhere_has_the_projects_venv_and_keys_and_redacts
         // it arrive before the cell ends.
         "import subprocess, time; subprocess.run(['sh', '-c', 'echo \"$OPENAI_API_KEY\"']); time.sleep(1)",
         "raise RuntimeError('bad key ' + v)",
+        // What reached the kernel besides its environment: argv, and its standard input.
+        "print(v in open('/proc/self/cmdline', 'rb').read().decode(), os.fstat(0).st_size, [k for k in os.environ if 'patterns' in os.environ[k]])",
     ];
     let steps: Vec<Value> = cells.iter().map(|c| json!({"run": c})).collect();
     let (runs, log) = drive_logged(&dir, &elsewhere, json!({"kernel": name, "steps": steps}));
@@ -266,6 +270,20 @@ fn a_kernel_started_by_name_elsewhere_has_the_projects_venv_and_keys_and_redacts
         of_type(&runs[6], "reply")[0]["evalue"],
         json!(format!("bad key {REDACTED}"))
     );
+    // The patterns came on standard input, which is /dev/null by now; nothing of it is left.
+    assert_eq!(stream(&runs[7], "stdout"), "False 0 []\n");
+    let left: Vec<_> = fs::read_dir(dir.tmp())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".venv-bootstrap-kernel-")
+        })
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
