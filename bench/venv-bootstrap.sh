@@ -8,6 +8,8 @@ for pkg in alpha beta gamma delta epsilon; do python3 "$ROOT/tests/fixtures/make
 printf 'alpha\nbeta\ngamma\ndelta\nepsilon\n' > requirements.txt
 unset PIP_FIND_LINKS PYTHONPATH
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# uv's cache goes with the bench's folder, not into ~/.cache.
+export UV_CACHE_DIR=$WORK/uv-cache
 PY=$(command -v python3)
 
 cat > hook.sh <<'HOOK'
