@@ -104,6 +104,18 @@ pub fn kernel_wheels(venv_python: &str) -> &'static Path {
     })
 }
 
+/// `uv lock` of the project in `dir`, offline from its `wheels` folder, for `venv_python`
+/// (never a downloaded one), with uv's cache and temp files in `cache` and `tmp`.
+pub fn uv_lock(dir: &Path, venv_python: &str, cache: &Path, tmp: &Path) {
+    run(Command::new(uv())
+        .args(["lock", "--offline", "--no-index", "--find-links", "wheels"])
+        .args(["--python", venv_python])
+        .current_dir(dir)
+        .env("TMPDIR", tmp)
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        .env("UV_CACHE_DIR", cache));
+}
+
 fn run(cmd: &mut Command) {
     let status = cmd.status().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     assert!(status.success(), "{cmd:?} failed: {status}");

@@ -669,20 +669,7 @@ fn ipykernel_joins_hash_checked_requirements_a_pyproject_and_a_uv_lock() {
     p.vb(&["--force", "--kernel"]).assert_success();
     assert!(has_both(&p));
     // A uv.lock: synced exactly, then ipykernel; a plain start after it stays warm.
-    let mut lock = Command::new(e2e::python::uv());
-    lock.args([
-        "lock",
-        "--offline",
-        "--no-index",
-        "--find-links",
-        "wheels",
-        "--python",
-        PYTHON,
-    ])
-    .current_dir(&p.path)
-    .env("UV_PYTHON_DOWNLOADS", "never");
-    jupyter_env(&mut lock, &dir);
-    run_command(&mut lock, None).assert_success();
+    e2e::python::uv_lock(&p.path, PYTHON, &dir.path().join("uv-cache"), &dir.tmp());
     p.vb(&["--force", "--kernel"]).assert_success();
     assert!(has_both(&p));
     p.vb(&["-q", "--", "true"]).assert_output(0, "", "");

@@ -1026,24 +1026,7 @@ fn a_wrong_hash_is_exit_4_with_the_installers_reason() {
 
 /// Make `uv.lock` for the project in `dir` with uv, offline, from its wheel folder.
 fn lock_with_uv(dir: &TestDir) {
-    let out = run_command(
-        std::process::Command::new(e2e::python::uv())
-            .args([
-                "lock",
-                "--offline",
-                "--no-index",
-                "--find-links",
-                "wheels",
-                "--python",
-                PYTHON,
-            ])
-            .current_dir(dir.path())
-            .env("TMPDIR", dir.tmp())
-            .env("UV_PYTHON_DOWNLOADS", "never")
-            .env("UV_CACHE_DIR", dir.path().join("uv-cache")),
-        None,
-    );
-    out.assert_success();
+    e2e::python::uv_lock(dir.path(), PYTHON, &dir.path().join("uv-cache"), &dir.tmp());
 }
 
 #[test]
